@@ -1,0 +1,53 @@
+"""The ``dnn-runbook`` command line: thin commands over the library.
+
+Each command lives in its own module and imports heavy things (Playwright, the sandbox) only
+when it runs, so that ``--help`` and ``validate`` start fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dnn_runbook import __version__
+from dnn_runbook.cli import doctor, rehearse
+
+app = typer.Typer(
+    name="dnn-runbook",
+    help="Move a DNN Evoq license to a new server without downtime, and leave proof.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Locals may hold passwords: a traceback must never print them.
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"dnn-runbook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Move a DNN Evoq license to a new server without downtime, and leave proof."""
+
+
+app.command("doctor")(doctor.doctor)
+app.command("rehearse")(rehearse.rehearse)
+
+
+def main() -> None:
+    """Run the ``dnn-runbook`` command line."""
+    app()
