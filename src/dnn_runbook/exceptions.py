@@ -6,11 +6,25 @@
     ├── BrowserError
     │   ├── BrowserNotFoundError     no usable Chromium/Chrome/Edge could be found
     │   └── BrowserLaunchError       a browser was found but did not start
+    ├── EvidenceError                a run's evidence could not be written, read or trusted
+    │   ├── RunDirError              a run directory could not be made, or a path is not one
+    │   ├── ManifestError            manifest.json is unreadable or malformed, or refused an entry
+    │   └── SecretScanError          a file could not be opened to scan it for secrets
+    ├── RunError                     a run stopped; each kind has its own exit code
+    │   ├── StepFailedError          a step could not do its work (exit 1)
+    │   │   ├── InterlockError       a safety rule refused an action before the click
+    │   │   └── ActivationLostError  a removal did not return the activation to the invoice
+    │   ├── OperatorDeclinedError    the operator said no at a confirmation (exit 3)
+    │   ├── PreflightRefusedError    preflight found the servers not ready; nothing changed (exit 4)
+    │   └── RunInterruptedError      Ctrl-C; the journal says where the run stopped
     ├── SandboxError                 the sandbox could not start, or a fault spec is wrong
     │   └── FaultSpecError
     └── PageError                    a page of the DNN admin UI did not look or act as expected
         ├── LoginFailedError
-        └── PageStructureError
+        ├── PageStructureError
+        ├── PageTimeoutError         the UI's own signal (notification, table change) never came
+        ├── AboutNotAvailableError   Settings > About is missing: the account is not a host
+        └── LicenseNotFoundError     no row of the license table matches what was asked
 
 Messages are whole sentences that say where, what was expected, what was found and, when
 there is something to do, what to do next. They never contain a secret.
@@ -40,6 +54,66 @@ class BrowserLaunchError(BrowserError):
         super().__init__(message)
 
 
+class EvidenceError(DnnRunbookError):
+    """Raised when a run's evidence cannot be written or read; the message names the file."""
+
+
+class RunDirError(EvidenceError):
+    """Raised when a run directory cannot be created, or a path given as one is not one."""
+
+
+class ManifestError(EvidenceError):
+    """Raised when ``manifest.json`` is unreadable, malformed or has a broken chain, or when a
+    file cannot be added to it (outside the run directory, not a regular file)."""
+
+
+class SecretScanError(EvidenceError):
+    """Raised when a file (such as a damaged zip archive) cannot be opened to scan inside it."""
+
+
+class RunError(DnnRunbookError):
+    """Raised when a run stops before its last step; ``exit_code`` says how it ends."""
+
+    exit_code: int = 1
+
+
+class StepFailedError(RunError):
+    """Raised when a step cannot do its work; the run stops and exits 1."""
+
+
+class InterlockError(StepFailedError):
+    """Raised before the click when a safety rule that no runbook can switch off refuses an
+    action; the message names the rule."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule = rule
+        super().__init__(f"Interlock {rule!r} stopped the step before anything was clicked: {message}")
+
+
+class ActivationLostError(StepFailedError):
+    """Raised when a removal deleted the license but could not return its activation to the
+    invoice: only DNN Technical Support can restore it, so the run stops at once."""
+
+
+class OperatorDeclinedError(RunError):
+    """Raised when the operator declines a confirmation; the run stops and exits 3."""
+
+    exit_code = 3
+
+
+class PreflightRefusedError(RunError):
+    """Raised when preflight finds the servers not as the runbook expects; nothing was changed
+    and the run exits 4."""
+
+    exit_code = 4
+
+
+class RunInterruptedError(RunError):
+    """Raised when the operator presses Ctrl-C; the journal records the unfinished step."""
+
+    exit_code = 130
+
+
 class SandboxError(DnnRunbookError):
     """Raised when the sandbox cannot start or is asked for something it does not support."""
 
@@ -63,3 +137,17 @@ class LoginFailedError(PageError):
 
 class PageStructureError(PageError):
     """Raised when an element the page object relies on is missing or not as the spec says."""
+
+
+class PageTimeoutError(PageError):
+    """Raised when the UI's own signal that an action finished (a notification, the table
+    changing, a panel opening) did not come in time."""
+
+
+class AboutNotAvailableError(PageError):
+    """Raised when the Persona Bar has no Settings > About item: only a superuser (host) sees it."""
+
+
+class LicenseNotFoundError(PageError):
+    """Raised when no row of the license table matches the type, invoice or server asked for;
+    the message never repeats the invoice number."""
