@@ -10,6 +10,8 @@
     │   ├── RunDirError              a run directory could not be made, or a path is not one
     │   ├── ManifestError            manifest.json is unreadable or malformed, or refused an entry
     │   └── SecretScanError          a file could not be opened to scan it for secrets
+    ├── RunbookError                 a runbook could not be used
+    │   └── RunbookInvalidError      the runbook or its env file has problems (carries them all)
     ├── RunError                     a run stopped; each kind has its own exit code
     │   ├── StepFailedError          a step could not do its work (exit 1)
     │   │   ├── InterlockError       a safety rule refused an action before the click
@@ -31,6 +33,11 @@ there is something to do, what to do next. They never contain a secret.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dnn_runbook.runbook.problems import Problem
 
 
 class DnnRunbookError(Exception):
@@ -69,6 +76,25 @@ class ManifestError(EvidenceError):
 
 class SecretScanError(EvidenceError):
     """Raised when a file (such as a damaged zip archive) cannot be opened to scan inside it."""
+
+
+class RunbookError(DnnRunbookError):
+    """Raised when a runbook cannot be used."""
+
+
+class RunbookInvalidError(RunbookError):
+    """Raised by ``dnn_runbook.runbook.load`` when the runbook or its env file has errors.
+
+    ``problems`` holds every problem found (warnings too), each with its file, line and
+    column; the message lists the errors, one ``FILE:LINE:COL: message`` a line.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.is_error]
+        count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
+        lines = "\n".join(str(p) for p in errors)
+        super().__init__(f"The runbook has {count}; nothing was run:\n{lines}")
 
 
 class RunError(DnnRunbookError):

@@ -1,0 +1,134 @@
+"""Reading a runbook file into YAML nodes that remember where they were written.
+
+The runbook is composed, not loaded: PyYAML's node graph keeps a ``start_mark`` on every key
+and value, which is what lets every problem point at its line and column. Values are then
+read from the nodes by ``schema`` with the runbook's own rules (so ``no`` stays a string and
+``1:30`` is not the number 90), never by YAML's implicit typing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.nodes import Node
+
+from dnn_runbook.runbook.problems import Problem
+
+#: A runbook is a page or two of YAML; anything this large is not one, and reading it whole
+#: would only waste memory.
+MAX_BYTES = 1_000_000
+
+# The characters YAML 1.1 counts as line breaks, once CR LF and lone CR have become LF.
+_BREAKS = re.compile("[\n\x85\u2028\u2029]")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A runbook file's bytes, its text and their hash.
+
+    ``label`` is the path as the user gave it, used in every message.
+    """
+
+    path: Path
+    label: str
+    data: bytes
+    text: str
+    sha256: str
+
+    def line_col(self, index: int) -> tuple[int, int]:
+        """Return the 1-based line and column of character ``index`` of ``text``."""
+        return line_col(self.text, index)
+
+
+def line_col(text: str, index: int) -> tuple[int, int]:
+    """Return the 1-based line and column of ``text[index]``, counting breaks as YAML does."""
+    index = max(0, min(index, len(text)))
+    line, start = 1, 0
+    for found in _BREAKS.finditer(text, 0, index):
+        line += 1
+        start = found.end()
+    return line, index - start + 1
+
+
+def read_source(path: str | os.PathLike[str]) -> tuple[Source | None, list[Problem]]:
+    """Read the runbook at ``path``; return it, or ``None`` and the reason as a problem."""
+    label = os.fspath(path)
+
+    def whole_file(message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(label, 0, 0, message)]
+
+    file = Path(label)
+    try:
+        if file.is_dir():
+            return whole_file("this is a folder; give the path of a runbook file.")
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            return whole_file(
+                f"the file is {size:,} bytes; a runbook is at most {MAX_BYTES:,}, so this is "
+                "not one."
+            )
+        data = file.read_bytes()
+    except OSError as exc:
+        return whole_file(f"the runbook cannot be read: {exc.strerror or type(exc).__name__}.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(label, line, col, "the runbook is not UTF-8 text.")]
+    # One newline convention, so that positions in the text match YAML's marks.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Source(file, label, data, text, hashlib.sha256(data).hexdigest()), []
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "the YAML is malformed").rstrip(".")
+    message = f"YAML syntax error: {problem}"
+    if exc.context and exc.context_mark is not None:
+        where = f"line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+        message += f" ({exc.context} at {where})"
+    if "'\\t'" in problem:
+        message += "; YAML indents with spaces, never tabs"
+    return message + "."
+
+
+def compose(source: Source) -> tuple[Node | None, list[Problem]]:
+    """Compose ``source`` into its root node; on a YAML error return ``None`` and the problem.
+
+    An empty document is reported too: there is nothing to validate.
+    """
+    label = source.label
+    loader = yaml.SafeLoader(source.text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return None, [Problem(label, line, col, _syntax_message(exc))]
+    except yaml.reader.ReaderError as exc:
+        line, col = source.line_col(exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        return None, [
+            Problem(
+                label, line, col, f"the character U+{code:04X} is not allowed in YAML; remove it."
+            )
+        ]
+    except RecursionError:
+        return None, [Problem(label, 1, 1, "the YAML is nested too deeply to be a runbook.")]
+    finally:
+        loader.dispose()
+    if root is None:
+        return None, [
+            Problem(
+                label,
+                1,
+                1,
+                "the runbook is empty; it needs version, name, servers, license and steps.",
+            )
+        ]
+    return root, []
