@@ -6,12 +6,13 @@ when it runs, so that ``--help`` and ``validate`` start fast.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from dnn_runbook import __version__
-from dnn_runbook.cli import doctor, rehearse
+from dnn_runbook.cli import doctor, plan, rehearse, validate
 
 app = typer.Typer(
     name="dnn-runbook",
@@ -44,10 +45,17 @@ def _root(
     """Move a DNN Evoq license to a new server without downtime, and leave proof."""
 
 
+app.command("validate")(validate.validate)
+app.command("plan")(plan.plan)
 app.command("doctor")(doctor.doctor)
 app.command("rehearse")(rehearse.rehearse)
 
 
 def main() -> None:
     """Run the ``dnn-runbook`` command line."""
+    # validate and plan start about twice as fast without typer's parameter conversion;
+    # validate.fast_path takes only their plain forms and leaves the rest to typer.
+    code = validate.fast_path(sys.argv[1:])
+    if code is not None:
+        raise SystemExit(code)
     app()
