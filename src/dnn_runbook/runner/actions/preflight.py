@@ -1,0 +1,135 @@
+"""``preflight``: look at every server before anything changes, and refuse to start when
+they are not as the runbook expects.
+
+What "as expected" means comes from the step's ``expect:`` where it names a server, and
+otherwise from the runbook itself: walking its steps in order tells which license types a
+server must hold at the start (it removes them before adding them) and which it must not
+(it adds them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from dnn_runbook.exceptions import PageError, PreflightRefusedError, StepFailedError
+from dnn_runbook.runbook import (
+    AddLicenseStep,
+    LicenseType,
+    PreflightStep,
+    RemoveLicenseStep,
+    Runbook,
+)
+from dnn_runbook.runner.actions.result import ActionResult
+from dnn_runbook.runner.context import StepContext
+from dnn_runbook.runner.interlocks import ServerView
+from dnn_runbook.runner.journal import StepStatus
+
+
+@dataclass(slots=True)
+class StartExpectation:
+    """What one server must (and must not) hold for the invoice when the run starts."""
+
+    exactly: tuple[LicenseType, ...] | None = None
+    must_hold: set[LicenseType] = field(default_factory=set)
+    must_not_hold: set[LicenseType] = field(default_factory=set)
+
+
+def expectations(runbook: Runbook, step: PreflightStep | None) -> dict[str, StartExpectation]:
+    """The starting state each server must be in, from ``expect:`` or from the steps."""
+    result = {name: StartExpectation() for name in runbook.servers}
+    held: dict[str, set[LicenseType]] = {name: set() for name in runbook.servers}
+    touched: dict[str, set[LicenseType]] = {name: set() for name in runbook.servers}
+    for later in runbook.steps:
+        if isinstance(later, AddLicenseStep):
+            name, kind = later.server.name, later.type
+            if kind not in touched[name]:
+                result[name].must_not_hold.add(kind)
+            touched[name].add(kind)
+            held[name].add(kind)
+        elif isinstance(later, RemoveLicenseStep) and later.type is not None:
+            name, kind = later.server.name, later.type
+            if kind not in touched[name]:
+                result[name].must_hold.add(kind)
+            touched[name].add(kind)
+            held[name].discard(kind)
+    if step is not None:
+        for name, types in step.expect.items():
+            result[name].exactly = tuple(types)
+    return result
+
+
+def _types_held(view: ServerView, invoice: str) -> set[LicenseType]:
+    found: set[LicenseType] = set()
+    for row in view.rows:
+        if row.invoice_number.strip() != invoice.strip():
+            continue
+        try:
+            found.add(LicenseType.parse(row.license_type))
+        except ValueError:
+            continue
+    return found
+
+
+def _words(types: set[LicenseType] | tuple[LicenseType, ...]) -> str:
+    names = sorted(str(t) for t in types)
+    return ", ".join(names) if names else "no license"
+
+
+def problems_with(
+    name: str, view: ServerView, expected: StartExpectation, invoice: str, masked: str
+) -> list[str]:
+    """Every way ``view`` differs from what ``expected`` asks, as sentences."""
+    found: list[str] = []
+    if not view.licensing_reachable:
+        found.append(
+            f"{name} cannot reach the DNN licensing service (its About page says 'Connection to "
+            "license server failed'): open the web server's firewall to the licensing service, "
+            "or use manual activation."
+        )
+    held = _types_held(view, invoice)
+    all_types = {row.license_type for row in view.rows}
+    if expected.exactly is not None and held != set(expected.exactly):
+        found.append(
+            f"{name} was expected to hold {_words(expected.exactly)} for invoice {masked} but holds "
+            f"{_words(held)}."
+        )
+    missing = expected.must_hold - held
+    if missing:
+        found.append(
+            f"{name} must hold the {_words(missing)} license for invoice {masked} that the runbook "
+            f"removes later, but holds {_words(held)}."
+        )
+    clashing = {t for t in expected.must_not_hold if str(t) in all_types}
+    if clashing:
+        found.append(
+            f"{name} already holds a {_words(clashing)} license, which the runbook adds later: a "
+            "server can hold one license of each type."
+        )
+    return found
+
+
+def run(ctx: StepContext, step: PreflightStep) -> ActionResult:
+    """Log in everywhere, record each table, and refuse to go on if anything is off."""
+    wanted: Mapping[str, StartExpectation] = expectations(ctx.runbook, step)
+    problems: list[str] = []
+    summaries: list[str] = []
+    for spec in step.servers:
+        try:
+            view = ctx.view(spec)
+        except (PageError, StepFailedError) as exc:
+            problems.append(f"{spec.name} ({spec.url}) could not be read: {exc}")
+            continue
+        ctx.screenshot(spec, spec.name)
+        problems += problems_with(
+            spec.name, view, wanted[spec.name], ctx.invoice, ctx.masked_invoice
+        )
+        summaries.append(f"{spec.name}: {_words(_types_held(view, ctx.invoice))}")
+    if problems:
+        raise PreflightRefusedError(
+            "Preflight refused to start, and nothing was changed: " + " ".join(problems)
+        )
+    return ActionResult(
+        StepStatus.DONE,
+        f"Servers ready; for invoice {ctx.masked_invoice}: " + "; ".join(summaries) + ".",
+    )
