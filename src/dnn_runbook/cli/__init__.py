@@ -13,6 +13,7 @@ import typer
 
 from dnn_runbook import __version__
 from dnn_runbook.cli import doctor, plan, rehearse, validate
+from dnn_runbook.cli import sandbox as sandbox_command
 
 app = typer.Typer(
     name="dnn-runbook",
@@ -49,6 +50,7 @@ app.command("validate")(validate.validate)
 app.command("plan")(plan.plan)
 app.command("doctor")(doctor.doctor)
 app.command("rehearse")(rehearse.rehearse)
+app.command("sandbox")(sandbox_command.sandbox)
 
 
 def main() -> None:

@@ -1,0 +1,152 @@
+"""``dnn-runbook sandbox``: run the simulated Evoq servers and licensing service until Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dnn_runbook.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from dnn_runbook.sandbox import Sandbox
+
+_PORT = {"min": 1, "max": 65535}
+
+
+def sandbox(
+    port_old: Annotated[
+        int | None, typer.Option("--port-old", help="Port of the old DNN server.", **_PORT)
+    ] = None,
+    port_new: Annotated[
+        int | None, typer.Option("--port-new", help="Port of the new DNN server.", **_PORT)
+    ] = None,
+    port_licensing: Annotated[
+        int | None,
+        typer.Option("--port-licensing", help="Port of the licensing service.", **_PORT),
+    ] = None,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fault",
+            metavar="SPEC",
+            help=(
+                "Switch a fault on from the start (repeatable): licensing-down, "
+                "licensing-down:old, licensing-down:new, licensing-slow=SECONDS, "
+                "licensing-flaky=FRACTION, pages-slow=SECONDS, session-expiry=SECONDS, "
+                "old-unlicensed."
+            ),
+        ),
+    ] = None,
+    env_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--env-file",
+            dir_okay=False,
+            resolve_path=True,
+            help="Write DNN_OLD_URL ... DNN_LICENSING_URL as KEY=value lines here (mode 0600).",
+        ),
+    ] = None,
+    evoq_version: Annotated[
+        str, typer.Option("--evoq-version", help="9.1 shows 'About'; 9.0 shows 'Licensing'.")
+    ] = "9.1",
+    seed_licenses: Annotated[
+        int,
+        typer.Option(
+            "--seed-licenses", min=0, max=10_000, help="Extra licenses on the old server."
+        ),
+    ] = 0,
+    show_secrets: Annotated[
+        bool,
+        typer.Option(
+            "--show-secrets",
+            help="Also print the passwords, account email and invoice (hidden by default).",
+        ),
+    ] = False,
+) -> None:
+    """Run an old and a new Evoq server and the licensing service on 127.0.0.1 until Ctrl-C."""
+    from dnn_runbook.exceptions import FaultSpecError, SandboxError
+    from dnn_runbook.sandbox import Sandbox
+    from dnn_runbook.sandbox.envfile import write_env_file
+
+    ports = {"old": port_old, "new": port_new, "licensing": port_licensing}
+    try:
+        sb = Sandbox.start(
+            faults=fault or [],
+            evoq_version=evoq_version,
+            seed_licenses=seed_licenses,
+            ports=ports,
+        )
+    except FaultSpecError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(ExitCode.INVALID) from None
+    except SandboxError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(ExitCode.STEP_FAILED) from None
+    try:
+        if env_file is not None:
+            write_env_file(env_file, sb.env())
+        _print_banner(sb, env_file, show_secrets=show_secrets)
+        _serve_until_interrupted(sb)
+    except SandboxError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(ExitCode.STEP_FAILED) from None
+    finally:
+        sb.stop()
+    typer.echo("Sandbox stopped.")
+
+
+def _print_banner(sb: Sandbox, env_file: Path | None, *, show_secrets: bool) -> None:
+    def secret(value: str, name: str | None) -> str:
+        if show_secrets:
+            return value
+        if name and env_file:
+            return f"(hidden: {name} in {env_file})"
+        return "(hidden: see --show-secrets)"
+
+    faults = ", ".join(sb.faults.specs()) or "none"
+    lines = [
+        f"Sandbox running: Evoq {sb.evoq_version}, faults: {faults}.",
+        f"  old server         {sb.old.url}  (web server {sb.old.server_name})",
+        f"      host login     {sb.old.username} / {secret(sb.old.password, 'DNN_OLD_PASSWORD')}",
+        f"      non-host admin {sb.old.admin_username} / {secret(sb.old.admin_password, None)}",
+        f"  new server         {sb.new.url}  (web server {sb.new.server_name})",
+        f"      host login     {sb.new.username} / {secret(sb.new.password, 'DNN_NEW_PASSWORD')}",
+        f"      non-host admin {sb.new.admin_username} / {secret(sb.new.admin_password, None)}",
+        f"  licensing service  {sb.licensing.url}",
+        f"      key requests   {sb.licensing.request_url}",
+        f"      truth          {sb.licensing.url}/_sandbox/state",
+        f"  license email      {secret(sb.license_email, 'DNN_LICENSE_EMAIL')}",
+        f"  license invoice    {secret(sb.license_invoice, 'DNN_LICENSE_INVOICE')}",
+    ]
+    if env_file is not None:
+        lines.append(f"Wrote {env_file} (KEY=value lines, mode 0600).")
+    lines.append("Ready. Press Ctrl-C to stop.")
+    for line in lines:
+        typer.echo(line)
+
+
+def _serve_until_interrupted(sb: Sandbox) -> None:
+    """Block until Ctrl-C or SIGTERM (both end in a clean stop), or until a server dies."""
+    stop = threading.Event()
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        # A bounded wait, so Ctrl-C is seen on Windows too and a dead server ends the command.
+        while sb.running and not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if not stop.is_set() and not sb.running:
+        from dnn_runbook.exceptions import SandboxError
+
+        raise SandboxError("A sandbox server stopped unexpectedly; see the log above.")
