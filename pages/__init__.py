@@ -2,4 +2,59 @@
 
 They rely only on what a real Evoq page has (``shared/dnn-ui-spec.md``): DNN's own ids where
 the spec gives them, otherwise roles, labels and visible text.
+
+A script moves through them as a person moves through the UI::
+
+    from pages import LoginPage, LicenseType
+
+    site = LoginPage(page, "https://new.example.com").open().log_in(user, password)
+    about = site.open_about()
+    form = about.add_license().fill(
+        license_type=LicenseType.DEVELOPMENT, account_email=email, invoice_number=invoice
+    )
+    outcome = form.activate_automatically()
+    rows = about.licenses()
+
+Methods return data or the next page object and never judge: an :class:`Outcome` says what
+the server answered, and the caller decides whether that is good enough.
 """
+
+from pages.about import AboutPage, NotificationHook
+from pages.add_license import AddLicenseForm, ManualActivationPage
+from pages.confirmation import ConfirmationDialog
+from pages.license_table import LicenseRow, mask_invoice, parse_expiry
+from pages.login import LoginPage
+from pages.notifications import NotificationArea
+from pages.persona_bar import PersonaBar
+from pages.results import (
+    FailureReason,
+    LicenseType,
+    Notification,
+    Outcome,
+    OutcomeKind,
+    classify,
+    redact,
+)
+from pages.site import SitePage
+
+__all__ = [
+    "AboutPage",
+    "AddLicenseForm",
+    "ConfirmationDialog",
+    "FailureReason",
+    "LicenseRow",
+    "LicenseType",
+    "LoginPage",
+    "ManualActivationPage",
+    "Notification",
+    "NotificationArea",
+    "NotificationHook",
+    "Outcome",
+    "OutcomeKind",
+    "PersonaBar",
+    "SitePage",
+    "classify",
+    "mask_invoice",
+    "parse_expiry",
+    "redact",
+]

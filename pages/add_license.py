@@ -1,0 +1,295 @@
+"""The Add License form of Settings > About, and the Manual Activation page it leads to.
+
+Both are found by label and button text only (spec section 4; screenshots
+``scr-LicensingAddAuto-E90.png`` and ``scr-LicensingManual-E90.png``): the labels carry a
+required-field star and an info icon ("Account Email* ⓘ"), so labels are matched by how they
+start. Automatic Activation is a server-side call from DNN to the licensing service; its
+answer is the notification the panel shows, read the moment it appears.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
+
+from dnn_runbook.exceptions import PageStructureError
+from pages._errors import page_errors
+from pages._locate import button, exactly, labelled, link_or_button
+from pages.results import LicenseType, Outcome, OutcomeKind, classify
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+    from pages.about import AboutPage, NotificationHook
+
+__all__ = ["AddLicenseForm", "ManualActivationPage"]
+
+_SELECTED_TEXT = "s => (s.selectedOptions[0] || {text: ''}).text"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class AddLicenseForm:
+    """The inline form that "Add License" opens above the license table.
+
+    Get one from :meth:`pages.about.AboutPage.add_license`.
+    """
+
+    def __init__(self, about: AboutPage) -> None:
+        self.about = about
+        self.page: Page = about.page
+        panel = about.panel
+        self.license_type_select: Locator = labelled(panel, "License Type")
+        self.web_server_select: Locator = labelled(panel, "Web Server")
+        self.account_email: Locator = labelled(panel, "Account Email")
+        self.invoice_number: Locator = labelled(panel, "Invoice Number")
+        self.cancel_button: Locator = button(panel, "Cancel").filter(visible=True)
+        self.manual_activation_button: Locator = button(panel, "Manual Activation")
+        self.automatic_activation_button: Locator = button(panel, "Automatic Activation")
+        # Values typed into the form: kept only to mask them out of error messages.
+        self._typed: list[str] = []
+
+    def _errors(self, action: str) -> AbstractContextManager[None]:
+        return page_errors(action, self.page.url, self._typed)
+
+    def is_open(self) -> bool:
+        """True while the form is on screen."""
+        return self.account_email.is_visible()
+
+    def wait_until_open(self) -> AddLicenseForm:
+        """Wait until the form shows its fields; return ``self``."""
+        with self._errors("waiting for the Add License form"):
+            self.account_email.wait_for(state="visible", timeout=self.about.timeout_ms)
+        return self
+
+    def sensitive_locators(self) -> list[Locator]:
+        """The fields whose contents must be masked in a screenshot: email and invoice."""
+        return [self.account_email, self.invoice_number]
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def license_types(self) -> list[str]:
+        """The choices of License Type, in the form's order."""
+        with self._errors("reading the License Type choices"):
+            texts = self.license_type_select.locator("option").all_inner_texts()
+        return [_one_line(text) for text in texts]
+
+    def license_type(self) -> str:
+        """The License Type chosen now (Production by default)."""
+        with self._errors("reading the License Type"):
+            return _one_line(str(self.license_type_select.evaluate(_SELECTED_TEXT)))
+
+    def web_servers(self) -> list[str]:
+        """The choices of Web Server."""
+        with self._errors("reading the Web Server choices"):
+            texts = self.web_server_select.locator("option").all_inner_texts()
+        return [_one_line(text) for text in texts]
+
+    def web_server(self) -> str:
+        """The Web Server chosen now: Evoq prefills this server's own name."""
+        with self._errors("reading the Web Server"):
+            return _one_line(str(self.web_server_select.evaluate(_SELECTED_TEXT)))
+
+    # -- filling ---------------------------------------------------------------------------
+
+    def choose_license_type(self, license_type: LicenseType | str) -> AddLicenseForm:
+        """Choose ``license_type`` (matched case-insensitively); return ``self``.
+
+        Raises:
+            PageStructureError: the form offers no such type; the message lists the choices.
+        """
+        self._choose(self.license_type_select, "License Type", str(license_type))
+        return self
+
+    def choose_web_server(self, web_server: str) -> AddLicenseForm:
+        """Choose another Web Server than the prefilled one; return ``self``."""
+        self._choose(self.web_server_select, "Web Server", web_server)
+        return self
+
+    def _choose(self, select: Locator, field_name: str, wanted: str) -> None:
+        with self._errors(f"choosing the {field_name}"):
+            options = [_one_line(t) for t in select.locator("option").all_inner_texts()]
+            matching = [o for o in options if o.casefold() == _one_line(wanted).casefold()]
+            if not matching:
+                raise PageStructureError(
+                    f"The Add License form at {self.page.url} offers no {field_name} "
+                    f"{wanted!r}: expected one of {', '.join(map(repr, options)) or 'nothing'}."
+                )
+            select.select_option(label=matching[0])
+
+    def fill_account_email(self, email: str) -> AddLicenseForm:
+        """Type the account email; return ``self``."""
+        self._typed.append(email)
+        with self._errors("filling in the Account Email"):
+            self.account_email.fill(email)
+        return self
+
+    def fill_invoice_number(self, invoice_number: str) -> AddLicenseForm:
+        """Type the invoice number; return ``self``."""
+        self._typed.append(invoice_number)
+        with self._errors("filling in the Invoice Number"):
+            self.invoice_number.fill(invoice_number)
+        return self
+
+    def fill(
+        self,
+        *,
+        license_type: LicenseType | str,
+        account_email: str,
+        invoice_number: str,
+        web_server: str | None = None,
+    ) -> AddLicenseForm:
+        """Fill in the whole form (Web Server only when given); return ``self``."""
+        self.choose_license_type(license_type)
+        if web_server is not None:
+            self.choose_web_server(web_server)
+        self.fill_account_email(account_email)
+        return self.fill_invoice_number(invoice_number)
+
+    # -- acting ----------------------------------------------------------------------------
+
+    def activate_automatically(self, *, on_notification: NotificationHook | None = None) -> Outcome:
+        """Press Automatic Activation and return the server's answer.
+
+        On success, waits for what the page does next - the form closes and the table shows
+        a row of the activated type - so that a table read right after sees the new license.
+        On failure the form stays open with what was typed.
+
+        Raises:
+            PageTimeoutError: no notification, or the form or table did not follow it in time.
+        """
+        chosen = self.license_type()
+        notifications = self.about.notifications
+        with self._errors("pressing Automatic Activation"):
+            notifications.clear()
+            self.automatic_activation_button.click()
+            notification = notifications.wait_for_next()
+            if on_notification is not None:
+                on_notification(notification)
+            outcome = classify(notification)
+            if outcome.kind is OutcomeKind.ACTIVATED:
+                self.account_email.wait_for(state="hidden", timeout=self.about.timeout_ms)
+                self.about.rows.filter(
+                    has=self.about.frame.get_by_role("cell", name=exactly(chosen))
+                ).first.wait_for(state="visible", timeout=self.about.timeout_ms)
+        return outcome
+
+    def start_manual_activation(self) -> ManualActivationPage:
+        """Press Manual Activation and return the Manual Activation page once it shows."""
+        manual = ManualActivationPage(self.about, typed=self._typed)
+        with self._errors("pressing Manual Activation"):
+            self.manual_activation_button.click()
+        return manual.wait_until_open()
+
+    def cancel(self) -> None:
+        """Press Cancel and wait for the form to close."""
+        with self._errors("cancelling the Add License form"):
+            self.cancel_button.first.click()
+            self.account_email.wait_for(state="hidden", timeout=self.about.timeout_ms)
+
+
+class ManualActivationPage:
+    """The Manual Activation page, shown in the About panel for a server without a route to
+    the licensing service: copy the Server ID, get a key from the vendor, paste it, submit."""
+
+    def __init__(self, about: AboutPage, *, typed: list[str] | None = None) -> None:
+        self.about = about
+        self.page: Page = about.page
+        panel = about.panel
+        self.server_id_box: Locator = labelled(panel, "Server ID")
+        self.request_link: Locator = link_or_button(
+            panel, re.compile(r"Request an activation key", re.IGNORECASE)
+        ).first
+        self.activation_key_box: Locator = labelled(panel, "Activation Key")
+        self.submit_button: Locator = button(panel, "Submit Activation Key")
+        self.cancel_button: Locator = button(panel, "Cancel").filter(visible=True)
+        self.back_link: Locator = link_or_button(
+            panel, re.compile(r"back to licensing", re.IGNORECASE)
+        ).first
+        self._typed: list[str] = typed if typed is not None else []
+
+    def _errors(self, action: str) -> AbstractContextManager[None]:
+        return page_errors(action, self.page.url, self._typed)
+
+    def wait_until_open(self) -> ManualActivationPage:
+        """Wait until the page shows the Server ID; return ``self``."""
+        with self._errors("waiting for the Manual Activation page"):
+            self.server_id_box.wait_for(state="visible", timeout=self.about.timeout_ms)
+        return self
+
+    def is_open(self) -> bool:
+        """True while the Manual Activation page is on screen."""
+        return self.server_id_box.is_visible()
+
+    def title(self) -> str:
+        """The page's title, "Manual Activation"."""
+        with self._errors("reading the Manual Activation title"):
+            return _one_line(self.about.title_heading.inner_text())
+
+    def sensitive_locators(self) -> list[Locator]:
+        """The field whose contents must be masked in a screenshot: the activation key."""
+        return [self.activation_key_box]
+
+    def server_id(self) -> str:
+        """The Server ID of STEP ONE, to paste into the vendor's request page."""
+        with self._errors("reading the Server ID"):
+            return "".join(self.server_id_box.input_value().split())
+
+    def request_url(self) -> str | None:
+        """Where STEP TWO's "Request an activation key" link leads (absolute), if a link."""
+        with self._errors("reading the activation key request link"):
+            href = self.request_link.evaluate("a => a.href || ''")
+        return str(href) or None
+
+    def open_request_page(self) -> Page:
+        """Press STEP TWO's link and return the vendor's page it opens in a new tab."""
+        with self._errors("opening the activation key request page"):
+            with self.page.context.expect_page(timeout=self.about.timeout_ms) as opened:
+                self.request_link.click()
+            request_page = opened.value
+            request_page.wait_for_load_state("load", timeout=self.about.timeout_ms)
+        return request_page
+
+    def enter_activation_key(self, key: str) -> ManualActivationPage:
+        """Paste ``key`` into STEP THREE's Activation Key; return ``self``."""
+        self._typed.append(key)
+        with self._errors("filling in the Activation Key"):
+            self.activation_key_box.fill(key)
+        return self
+
+    def submit_activation_key(
+        self, key: str | None = None, *, on_notification: NotificationHook | None = None
+    ) -> Outcome:
+        """Press Submit Activation Key (after entering ``key``, if given); return the answer.
+
+        The page stays where the server leaves it: call :meth:`back_to_licensing` to read the
+        table afterwards.
+        """
+        if key is not None:
+            self.enter_activation_key(key)
+        notifications = self.about.notifications
+        with self._errors("submitting the activation key"):
+            notifications.clear()
+            self.submit_button.click()
+            notification = notifications.wait_for_next()
+            if on_notification is not None:
+                on_notification(notification)
+        return classify(notification)
+
+    def back_to_licensing(self) -> AboutPage:
+        """Follow "< BACK TO LICENSING" (unless already back) and return the About page."""
+        with self._errors("going back to the license list"):
+            if self.server_id_box.is_visible():
+                self.back_link.click()
+                self.server_id_box.wait_for(state="hidden", timeout=self.about.timeout_ms)
+        return self.about.wait_until_open()
+
+    def cancel(self) -> AboutPage:
+        """Press STEP FOUR's Cancel and return the About page."""
+        with self._errors("cancelling manual activation"):
+            self.cancel_button.first.click()
+            self.server_id_box.wait_for(state="hidden", timeout=self.about.timeout_ms)
+        return self.about.wait_until_open()

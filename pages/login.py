@@ -1,0 +1,99 @@
+"""DNN's login page (``Login.ascx`` of the DNN authentication provider, spec section 2).
+
+The ids are DNN's own: ``dnn_ctr_Login_Login_DNN_txtUsername`` on the standard ``/Login``
+page, ``dnn_ctr<N>_Login_Login_DNN_txtUsername`` when a custom login page hosts the module
+with id N. Both are accepted. The Login button is an ASP.NET LinkButton: an ``<a>`` whose
+``href`` runs ``__doPostBack``, so pressing it submits the page and the browser navigates;
+that navigation is the signal that the server has answered.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from dnn_runbook.exceptions import LoginFailedError, PageStructureError
+from pages._errors import page_errors
+from pages.site import SitePage
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+__all__ = ["LoginPage"]
+
+_ID_PREFIX = 'id^="dnn_ctr"'
+
+
+def _dnn_control(tag: str, suffix: str) -> str:
+    return f'{tag}[{_ID_PREFIX}][id$="_Login_Login_DNN_{suffix}"]'
+
+
+class LoginPage:
+    """The DNN login page of one site.
+
+    Args:
+        page: the browser tab to use.
+        base_url: the site's address, e.g. ``https://www.example.com`` (no path needed).
+        timeout_ms: how long to wait for the server to answer a login.
+    """
+
+    def __init__(self, page: Page, base_url: str, *, timeout_ms: float = 30_000) -> None:
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self.timeout_ms = timeout_ms
+        self.username: Locator = page.locator(_dnn_control("input", "txtUsername"))
+        self.password: Locator = page.locator(_dnn_control("input", "txtPassword"))
+        self.login_link: Locator = page.locator(_dnn_control("a", "cmdLogin"))
+        self.failure_message: Locator = page.get_by_text(
+            re.compile(r"Login Failed", re.IGNORECASE)
+        ).filter(visible=True)
+
+    def open(self) -> LoginPage:
+        """Go to ``/Login``; when the site has no such page, to ``/?ctl=Login``. Return ``self``.
+
+        Raises:
+            PageStructureError: neither address shows DNN's login form.
+        """
+        with page_errors("opening the login page", self.base_url):
+            for path in ("/Login", "/?ctl=Login&returnurl=%2f"):
+                self.page.goto(self.base_url + path, timeout=self.timeout_ms)
+                # The form is rendered by the server, so once the page has loaded it is there.
+                if self.username.count() and self.password.count():
+                    return self
+        raise PageStructureError(
+            f"Neither {self.base_url}/Login nor {self.base_url}/?ctl=Login shows DNN's login "
+            "form: expected an input whose id ends in '_Login_Login_DNN_txtUsername'. Check "
+            "the site address, or whether the site uses a login page of its own."
+        )
+
+    def sensitive_locators(self) -> list[Locator]:
+        """The fields whose contents must be masked in a screenshot: the password."""
+        return [self.password]
+
+    def log_in(self, username: str, password: str, *, press_enter: bool = False) -> SitePage:
+        """Fill in the credentials, press Login (or Enter) and return the page logged in to.
+
+        Raises:
+            LoginFailedError: the page showed its "Login Failed" message; carries its text.
+            PageStructureError: the page answered but neither logged in nor said why.
+            PageTimeoutError: the server did not answer in time.
+        """
+        url = self.page.url or self.base_url
+        with page_errors("logging in", url, [password]):
+            self.username.fill(username)
+            self.password.fill(password)
+            with self.page.expect_navigation(timeout=self.timeout_ms):
+                if press_enter:
+                    self.password.press("Enter")
+                else:
+                    self.login_link.click()
+            self.page.wait_for_load_state("load", timeout=self.timeout_ms)
+            if self.failure_message.count():
+                message = " ".join(self.failure_message.first.inner_text().split())
+                raise LoginFailedError(self.page.url, message)
+            if self.password.is_visible():
+                raise PageStructureError(
+                    f"After pressing Login at {url} the browser is still on the login page "
+                    f"({self.page.url}) and the page shows no 'Login Failed' message."
+                )
+        return SitePage(self.page, self.base_url, timeout_ms=self.timeout_ms)
