@@ -28,7 +28,10 @@ def bind(port: int | None, *, what: str, option: str) -> socket.socket:
     Raises:
         SandboxError: the port is taken or cannot be used.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # The protocol is named explicitly: asyncio switches Nagle's algorithm off (TCP_NODELAY)
+    # only on sockets whose proto is IPPROTO_TCP, and with proto 0 every keep-alive response
+    # would wait ~40 ms for the client's delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     if os.name == "posix":
         # Lets a sandbox restart at once on the port it just left (TIME_WAIT); on Windows the
         # same flag would allow two servers on one port, so it is set on POSIX only.
