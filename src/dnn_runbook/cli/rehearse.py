@@ -41,9 +41,10 @@ def rehearse(
     if not runbook.is_file():
         typer.echo(f"error: the runbook {runbook} does not exist.", err=True)
         raise typer.Exit(2)
-    code = run_rehearsal(
+    result = run_rehearsal(
         runbook,
         faults=fault or [],
+        echo=typer.echo,
         assume_yes=assume_yes,
         headed=headed,
         slow_mo=slow_mo,
@@ -53,5 +54,5 @@ def rehearse(
         screenshots=screenshots,
         timeout=timeout,
     )
-    if code:
-        raise typer.Exit(code)
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)

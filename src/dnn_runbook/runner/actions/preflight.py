@@ -95,7 +95,7 @@ def problems_with(
             f"{_words(held)}."
         )
     missing = expected.must_hold - held
-    if missing:
+    if missing and expected.exactly is None:
         found.append(
             f"{name} must hold the {_words(missing)} license for invoice {masked} that the runbook "
             f"removes later, but holds {_words(held)}."
@@ -127,7 +127,10 @@ def run(ctx: StepContext, step: PreflightStep) -> ActionResult:
         summaries.append(f"{spec.name}: {_words(_types_held(view, ctx.invoice))}")
     if problems:
         raise PreflightRefusedError(
-            "Preflight refused to start, and nothing was changed: " + " ".join(problems)
+            "Preflight refused to start, and nothing was changed: "
+            + " ".join(problems)
+            + " Bring the servers to the state the runbook expects (or correct the runbook's "
+            "'expect:'), then run it again."
         )
     return ActionResult(
         StepStatus.DONE,

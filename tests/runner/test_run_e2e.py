@@ -1,0 +1,154 @@
+"""`dnn-runbook run` and `rehearse` end to end: real Chromium against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from dnn_runbook.cli import app
+from dnn_runbook.cli.run_options import execute
+from dnn_runbook.evidence.verify import verify_run_dir
+from dnn_runbook.rehearsal import rehearse
+from dnn_runbook.sandbox import Sandbox
+from tests.runner.conftest import SEED_RUNBOOK
+
+pytestmark = pytest.mark.e2e
+
+RUN_DEFAULTS: dict[str, Any] = {
+    "headed": False,
+    "slow_mo": 0,
+    "browser_path": None,
+    "show_license_ids": False,
+    "screenshots": True,
+    "timeout": 20,
+}
+
+
+def holdings(state: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """Which server holds which (type, invoice), from the sandbox's truth."""
+    return {
+        name: sorted((lic["type"], lic["invoice"]) for lic in server["licenses"])
+        for name, server in state["servers"].items()
+    }
+
+
+CHANGES = {
+    "activation_granted",
+    "activation_returned",
+    "activation_not_returned",
+    "license_removed",
+}
+
+
+def changes(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events of the sandbox's history that changed a license."""
+    return [event for event in state["history"] if event["kind"] in CHANGES]
+
+
+def only_run_dir(evidence_dir: Path) -> Path:
+    dirs = [p for p in evidence_dir.iterdir() if p.is_dir()]
+    assert len(dirs) == 1, dirs
+    return dirs[0]
+
+
+def journal(run_dir: Path) -> dict[str, Any]:
+    return json.loads((run_dir / "state.json").read_text())
+
+
+class TestRehearse:
+    def test_the_seed_runbook_moves_the_license(self, evidence_dir: Path) -> None:
+        """The whole seed procedure: afterwards only the new server holds Production."""
+        printed: list[str] = []
+        result = rehearse(
+            SEED_RUNBOOK,
+            faults=[],
+            echo=printed.append,
+            assume_yes=True,
+            evidence_dir=evidence_dir,
+            **RUN_DEFAULTS,
+        )
+        assert result.exit_code == 0
+        held = holdings(result.state)
+        invoice = held["new"][0][1]
+        assert held == {"old": [], "new": [("Production", invoice)]}
+        run_dir = only_run_dir(evidence_dir)
+        assert verify_run_dir(run_dir).ok
+        steps = journal(run_dir)["steps"]
+        assert [s["status"] for s in steps] == ["done"] * len(steps)
+        assert any("new: Production" in line for line in printed)
+
+
+class TestRun:
+    def test_run_then_a_second_run_finds_everything_done(
+        self, sandbox: Sandbox, env_file: Path, evidence_dir: Path
+    ) -> None:
+        """A second run of the finished migration changes nothing: its preflight refuses it."""
+        options = {**RUN_DEFAULTS, "assume_yes": True, "evidence_dir": evidence_dir}
+        assert execute(SEED_RUNBOOK, env_file=env_file, **options) == 0
+        before = holdings(sandbox.state())
+        assert execute(SEED_RUNBOOK, env_file=env_file, **options) == 4
+        assert holdings(sandbox.state()) == before
+
+    def test_invalid_runbook_exits_2_and_starts_nothing(
+        self, tmp_path: Path, evidence_dir: Path
+    ) -> None:
+        """A broken runbook is reported as FILE:LINE:COL and no run directory is made."""
+        broken = tmp_path / "broken.yaml"
+        broken.write_text(SEED_RUNBOOK.read_text().replace("action: confirm", "action: confirmm"))
+        result = CliRunner().invoke(
+            app, ["run", str(broken), "--evidence-dir", str(evidence_dir)], terminal_width=120
+        )
+        assert result.exit_code == 2
+        assert f"{broken}:" in result.output
+        assert "confirmm" in result.output
+        assert not evidence_dir.exists()
+
+    def test_declined_confirmation_exits_3_then_resume_finishes(
+        self, sandbox: Sandbox, env_file: Path, evidence_dir: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """'no' at the DNS step stops with exit 3 after the Development license; resume ends it."""
+        monkeypatch.setattr("sys.stdin", io.StringIO("no\n"))
+        options = {**RUN_DEFAULTS, "evidence_dir": evidence_dir}
+        assert execute(SEED_RUNBOOK, env_file=env_file, assume_yes=False, **options) == 3
+        held = holdings(sandbox.state())
+        assert [t for t, _ in held["old"]] == ["Production"]
+        assert [t for t, _ in held["new"]] == ["Development"]
+        run_dir = only_run_dir(evidence_dir)
+        statuses = {s["id"]: s["status"] for s in journal(run_dir)["steps"]}
+        assert statuses["add-dev-on-new"] == "done"
+        assert statuses["dns-cutover"] == "declined"
+        assert statuses["remove-prod-on-old"] == "pending"
+
+        monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+        code = execute(SEED_RUNBOOK, env_file=env_file, assume_yes=False, resume=run_dir, **options)
+        assert code == 0
+        held = holdings(sandbox.state())
+        assert held["old"] == []
+        assert [t for t, _ in held["new"]] == ["Production"]
+        assert only_run_dir(evidence_dir) == run_dir
+        assert verify_run_dir(run_dir).ok
+        record = journal(run_dir)
+        assert len(record["resumed"]) == 1
+        assert record["development_activated"]
+        assert record["development_removed"]
+
+    def test_preflight_refuses_when_the_old_server_has_no_license(
+        self, sandbox_factory: Any, tmp_path: Path, evidence_dir: Path
+    ) -> None:
+        """old-unlicensed: exit 4, a one-sentence reason, and nothing changed on any server."""
+        from tests.runner.conftest import write_env
+
+        sandbox = sandbox_factory(faults=["old-unlicensed"])
+        env = write_env(sandbox, tmp_path / "env")
+        assert changes(sandbox.state()) == []
+        options = {**RUN_DEFAULTS, "assume_yes": True, "evidence_dir": evidence_dir}
+        assert execute(SEED_RUNBOOK, env_file=env, **options) == 4
+        assert changes(sandbox.state()) == []
+        record = journal(only_run_dir(evidence_dir))
+        assert record["steps"][0]["status"] == "refused"
+        assert "old was expected to hold Production" in record["steps"][0]["message"]
