@@ -152,3 +152,46 @@ class TestRun:
         record = journal(only_run_dir(evidence_dir))
         assert record["steps"][0]["status"] == "refused"
         assert "old was expected to hold Production" in record["steps"][0]["message"]
+
+
+FIREWALLED = SEED_RUNBOOK.parent / "tests" / "runner" / "firewalled.yaml"
+
+
+class TestFirewalledNewServer:
+    def test_manual_activation_moves_the_license_behind_a_firewall(
+        self, evidence_dir: Path
+    ) -> None:
+        """licensing-down:new with manual activation: the Server ID is recorded, the move completes."""
+        result = rehearse(
+            FIREWALLED,
+            faults=["licensing-down:new"],
+            echo=lambda _line: None,
+            assume_yes=True,
+            evidence_dir=evidence_dir,
+            **RUN_DEFAULTS,
+        )
+        assert result.exit_code == 0
+        held = holdings(result.state)
+        assert held["old"] == []
+        assert [t for t, _ in held["new"]] == ["Production"]
+        run_dir = only_run_dir(evidence_dir)
+        server_id_file = run_dir / "02-add-dev-on-new-server-id.txt"
+        assert result.state["servers"]["new"]["server_id"] in server_id_file.read_text()
+        assert verify_run_dir(run_dir).ok
+
+    def test_automatic_activation_behind_a_firewall_is_refused_by_preflight(
+        self, evidence_dir: Path
+    ) -> None:
+        """The seed runbook (automatic activation) refuses to start: exit 4, nothing changed."""
+        result = rehearse(
+            SEED_RUNBOOK,
+            faults=["licensing-down:new"],
+            echo=lambda _line: None,
+            assume_yes=True,
+            evidence_dir=evidence_dir,
+            **RUN_DEFAULTS,
+        )
+        assert result.exit_code == 4
+        assert changes(result.state) == []
+        message = journal(only_run_dir(evidence_dir))["steps"][0]["message"]
+        assert "new cannot reach the DNN licensing service" in message

@@ -7,9 +7,11 @@ step stops before anything is clicked.
 The rules:
 
 ``reachable-before-remove``
-    Never remove a license while the removing server shows "Connection to license server
-    failed": the license would be deleted locally and its activation not returned to the
-    invoice (spec section 4, "deleted, service unreachable").
+    Never remove a Production (or Staging, Test, Failover) license while the removing server
+    shows "Connection to license server failed": the license would be deleted locally and its
+    activation not returned to the invoice (spec section 4, "deleted, service unreachable").
+    Development activations are unlimited, so losing one costs nothing: a firewalled server
+    may drop its Development license.
 ``replacement-first``
     Remove a Production (or Staging, Test, Failover) license only after another server of the
     runbook has been seen, in this run and just now, holding an activated license for the same
@@ -62,7 +64,7 @@ def check_removal(
     server: ServerView, row: LicenseRow, others: Mapping[str, ServerView], *, masked_invoice: str
 ) -> None:
     """Raise :class:`InterlockError` unless removing ``row`` from ``server`` is safe."""
-    if not server.licensing_reachable:
+    if not server.licensing_reachable and not _is(row, DEVELOPMENT):
         raise InterlockError(
             "reachable-before-remove",
             f"{server.name} cannot reach the DNN licensing service (its About page says "

@@ -203,7 +203,8 @@ def remove(ctx: StepContext, step: RemoveLicenseStep) -> ActionResult:
         ctx.log.info(
             "license_removal_answer", server=spec.name, kind=outcome.kind.value, notification=said
         )
-        if outcome.activation_lost:
+        development = _same_type(row, LicenseType.DEVELOPMENT)
+        if outcome.activation_lost and not development:
             raise ActivationLostError(
                 f"Step {step.id!r}: the {row.license_type} license was deleted from {spec.name} at "
                 f"{iso(utc_now())}, but its activation was NOT returned to invoice "
@@ -211,8 +212,9 @@ def remove(ctx: StepContext, step: RemoveLicenseStep) -> ActionResult:
                 "retry. Contact DNN Technical Support with the invoice number and this time so they "
                 "can restore the activation. The page said: " + said
             )
-        if outcome.kind is OutcomeKind.DELETED:
-            if step.type is LicenseType.DEVELOPMENT or _same_type(row, LicenseType.DEVELOPMENT):
+        if outcome.kind is OutcomeKind.DELETED or outcome.activation_lost:
+            # A Development activation that did not go back costs nothing: they are unlimited.
+            if development:
                 _note_development(ctx, LicenseType.DEVELOPMENT, added=False)
             return ActionResult(
                 StepStatus.DONE, f"Removed the {row.license_type} license from {spec.name}.", said

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from dnn_runbook.exceptions import PageError, PreflightRefusedError, StepFailedError
 from dnn_runbook.runbook import (
+    Activation,
     AddLicenseStep,
     LicenseType,
     PreflightStep,
@@ -33,26 +34,33 @@ class StartExpectation:
     exactly: tuple[LicenseType, ...] | None = None
     must_hold: set[LicenseType] = field(default_factory=set)
     must_not_hold: set[LicenseType] = field(default_factory=set)
+    #: Whether a later step needs this server to reach the licensing service: an automatic
+    #: activation, or a removal whose activation must go back to the invoice. A server only
+    #: activated manually (behind a firewall) and only losing Development licenses does not.
+    needs_service: bool = False
 
 
 def expectations(runbook: Runbook, step: PreflightStep | None) -> dict[str, StartExpectation]:
     """The starting state each server must be in, from ``expect:`` or from the steps."""
     result = {name: StartExpectation() for name in runbook.servers}
-    held: dict[str, set[LicenseType]] = {name: set() for name in runbook.servers}
     touched: dict[str, set[LicenseType]] = {name: set() for name in runbook.servers}
     for later in runbook.steps:
         if isinstance(later, AddLicenseStep):
             name, kind = later.server.name, later.type
+            if later.activation is Activation.AUTOMATIC:
+                result[name].needs_service = True
             if kind not in touched[name]:
                 result[name].must_not_hold.add(kind)
             touched[name].add(kind)
-            held[name].add(kind)
-        elif isinstance(later, RemoveLicenseStep) and later.type is not None:
+        elif isinstance(later, RemoveLicenseStep):
             name, kind = later.server.name, later.type
+            if kind is not LicenseType.DEVELOPMENT:
+                result[name].needs_service = True
+            if kind is None:
+                continue
             if kind not in touched[name]:
                 result[name].must_hold.add(kind)
             touched[name].add(kind)
-            held[name].discard(kind)
     if step is not None:
         for name, types in step.expect.items():
             result[name].exactly = tuple(types)
@@ -81,7 +89,7 @@ def problems_with(
 ) -> list[str]:
     """Every way ``view`` differs from what ``expected`` asks, as sentences."""
     found: list[str] = []
-    if not view.licensing_reachable:
+    if not view.licensing_reachable and expected.needs_service:
         found.append(
             f"{name} cannot reach the DNN licensing service (its About page says 'Connection to "
             "license server failed'): open the web server's firewall to the licensing service, "
@@ -121,6 +129,12 @@ def run(ctx: StepContext, step: PreflightStep) -> ActionResult:
             problems.append(f"{spec.name} ({spec.url}) could not be read: {exc}")
             continue
         ctx.screenshot(spec, spec.name)
+        if not view.licensing_reachable and not wanted[spec.name].needs_service:
+            ctx.console.warn(
+                f"{spec.name} cannot reach the licensing service; the runbook only activates "
+                "manually and removes Development licenses there, so the run may go on."
+            )
+            ctx.log.warning("licensing_unreachable_tolerated", server=spec.name)
         problems += problems_with(
             spec.name, view, wanted[spec.name], ctx.invoice, ctx.masked_invoice
         )
