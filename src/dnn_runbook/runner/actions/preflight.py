@@ -53,14 +53,14 @@ def expectations(runbook: Runbook, step: PreflightStep | None) -> dict[str, Star
                 result[name].must_not_hold.add(kind)
             touched[name].add(kind)
         elif isinstance(later, RemoveLicenseStep):
-            name, kind = later.server.name, later.type
-            if kind is not LicenseType.DEVELOPMENT:
+            name, removed = later.server.name, later.type
+            if removed is not LicenseType.DEVELOPMENT:
                 result[name].needs_service = True
-            if kind is None:
+            if removed is None:
                 continue
-            if kind not in touched[name]:
-                result[name].must_hold.add(kind)
-            touched[name].add(kind)
+            if removed not in touched[name]:
+                result[name].must_hold.add(removed)
+            touched[name].add(removed)
     if step is not None:
         for name, types in step.expect.items():
             result[name].exactly = tuple(types)
