@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from dnn_runbook import __version__
-from dnn_runbook.cli import doctor, plan, rehearse, validate
+from dnn_runbook.cli import doctor, plan, rehearse, validate, verify
 from dnn_runbook.cli import sandbox as sandbox_command
 
 app = typer.Typer(
@@ -51,6 +51,7 @@ app.command("plan")(plan.plan)
 app.command("doctor")(doctor.doctor)
 app.command("rehearse")(rehearse.rehearse)
 app.command("sandbox")(sandbox_command.sandbox)
+app.command("verify")(verify.verify)
 
 
 def main() -> None:

@@ -197,28 +197,45 @@ class _Needles:
         return f"_Needles({self.label!r})"
 
     def find(self, data: bytes, lowered: bytes, source: str, member: str | None) -> list[Finding]:
-        seen: dict[str, tuple[int, int]] = {}
+        hits: dict[str, list[int]] = {}
         for match in self.pattern.finditer(data):
-            form = classify(match.group(), self.value)
-            first, count = seen.get(form, (match.start(), 0))
-            seen[form] = (first, count + 1)
-        for form, needle in self.utf16.items():
-            _count_into(seen, form, lowered, needle)
+            hits.setdefault(classify(match.group(), self.value), []).append(match.start())
+        for form, offsets in _utf16_hits(lowered, self.utf16).items():
+            if offsets:
+                hits.setdefault(form, []).extend(offsets)
         for needle in self.base64:
-            _count_into(seen, "base64", data, needle)
+            if offsets := _offsets(data, needle):
+                hits.setdefault("base64", []).extend(offsets)
         return [
-            Finding(source, member, self.label, form, first, count)
-            for form, (first, count) in seen.items()
+            Finding(source, member, self.label, form, min(offsets), len(set(offsets)))
+            for form, offsets in hits.items()
         ]
 
 
-def _count_into(seen: dict[str, tuple[int, int]], form: str, data: bytes, needle: bytes) -> None:
+def _offsets(data: bytes, needle: bytes) -> list[int]:
+    found: list[int] = []
     start = data.find(needle)
-    if start < 0:
-        return
-    count = data.count(needle)
-    first, before = seen.get(form, (start, 0))
-    seen[form] = (min(first, start), before + count)
+    while start >= 0:
+        found.append(start)
+        start = data.find(needle, start + 1)
+    return found
+
+
+def _utf16_hits(lowered: bytes, needles: Mapping[str, bytes]) -> dict[str, list[int]]:
+    little = _offsets(lowered, needles["UTF-16-LE"])
+    big = set(_offsets(lowered, needles["UTF-16-BE"]))
+    hits: dict[str, list[int]] = {"UTF-16-LE": [], "UTF-16-BE": []}
+    for offset in little:
+        if offset - 1 in big:
+            # "a\0b\0" read one byte earlier is "\0a\0b": one string that both byte orders
+            # explain. UTF-16 text sits at even offsets, which tells the two apart.
+            big.discard(offset - 1)
+            if offset % 2:
+                hits["UTF-16-BE"].append(offset - 1)
+                continue
+        hits["UTF-16-LE"].append(offset)
+    hits["UTF-16-BE"].extend(big)
+    return hits
 
 
 def _zip_members(data: bytes, source: str, member: str | None) -> Iterator[tuple[str, bytes]]:
