@@ -12,6 +12,7 @@ UTF-16 and base64 cannot be expressed that way and have their own needles.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 
 _JSON_SHORT = {
@@ -75,6 +76,8 @@ def _group(ch: str, depth: int) -> str:
     return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
+# Redactors are built per run and sometimes per step: building the source is the costly part.
+@functools.lru_cache(maxsize=64)
 def text_pattern_source(secret: str) -> str:
     """A ``str`` regex (compile it with IGNORECASE) matching ``secret`` in any escaped form.
 
