@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from dnn_runbook import __version__
-from dnn_runbook.cli import doctor, plan, rehearse, validate, verify
+from dnn_runbook.cli import doctor, plan, rehearse, run, validate, verify
 from dnn_runbook.cli import sandbox as sandbox_command
 
 app = typer.Typer(
@@ -48,6 +48,7 @@ def _root(
 
 app.command("validate")(validate.validate)
 app.command("plan")(plan.plan)
+app.command("run")(run.run)
 app.command("doctor")(doctor.doctor)
 app.command("rehearse")(rehearse.rehearse)
 app.command("sandbox")(sandbox_command.sandbox)
