@@ -73,7 +73,7 @@
         h('span', { className: 'dnn-tooltip', title: tip, 'aria-hidden': 'true', text: 'i' })
       ]),
       control,
-      h('div', { className: 'dnn-field-error', id: id + '-error', role: 'alert' })
+      h('div', { className: 'dnn-field-error', id: id + '-error', 'aria-live': 'polite' })
     ]);
   }
 
@@ -276,7 +276,7 @@
           step('STEP THREE', 'Paste the activation key to the textbox below.', [
             h('label', { 'for': 'licensing-activationKey', text: 'Activation Key*' }),
             key,
-            h('div', { className: 'dnn-field-error', id: 'licensing-activationKey-error', role: 'alert' })
+            h('div', { className: 'dnn-field-error', id: 'licensing-activationKey-error', 'aria-live': 'polite' })
           ]),
           step('STEP FOUR', 'Click the button below to parse the activation key and store the result.', [
             h('div', { className: 'manual-buttons' }, [
