@@ -63,6 +63,14 @@ class TestStartStop:
             assert sb.running
         assert not sb.running
 
+    def test_starts_under_every_fault(self, sandbox_factory: Factory) -> None:
+        """Faults that fail or slow the services do not stop the sandbox from starting."""
+        sb = sandbox_factory(
+            faults=["licensing-flaky=1", "licensing-down", "session-expiry=0", "old-unlicensed"]
+        )
+        assert sb.running
+        assert sb.state()["servers"]["old"]["licenses"] == []
+
     def test_explicit_ports(self, sandbox_factory: Factory) -> None:
         """Ports given are the ports used."""
         ports = {"old": free_port(), "new": free_port(), "licensing": free_port()}

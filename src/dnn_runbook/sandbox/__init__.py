@@ -220,11 +220,12 @@ class Sandbox:
         return sandbox
 
     def _check_answering(self) -> None:
+        # Paths that no fault slows down or fails, so a sandbox started with faults starts fast.
         with httpx.Client(trust_env=False, timeout=10) as client:
             for url in (
-                f"{self.licensing.url}/api/status",
-                f"{self.old.url}/Login",
-                f"{self.new.url}/Login",
+                f"{self.licensing.url}/_sandbox/state",
+                f"{self.old.url}{dnn_server.STATIC}/site.css",
+                f"{self.new.url}{dnn_server.STATIC}/site.css",
             ):
                 try:
                     client.get(url).raise_for_status()

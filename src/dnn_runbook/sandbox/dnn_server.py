@@ -18,11 +18,10 @@ import hmac
 import json
 import secrets
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
 from urllib.parse import parse_qs, quote
 
 from starlette.applications import Starlette
@@ -312,7 +311,7 @@ def create_app(config: DnnServerConfig, state: SandboxState, signer: KeySigner) 
             )
         )
 
-    def api(action: str) -> Any:
+    def api(action: str) -> Callable[[Request], Awaitable[Response]]:
         async def handler(request: Request) -> Response:
             session, _ = current(request)
             if session is None:
