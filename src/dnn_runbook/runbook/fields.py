@@ -398,7 +398,11 @@ class Reader:
         try:
             value = parse_duration(text.value.strip())
         except ValueError as exc:
-            self.report(node, f"{path}: {exc} (got {describe_node(node)}{text.origin()}).")
+            reason = "" if DURATION_FORMS in str(exc) else f": {exc}"
+            self.report(
+                node,
+                f"{path} must be {DURATION_FORMS} (got {text.value!r}{text.origin()}{reason}).",
+            )
             return None
         if not value:
             self.report(node, f"{path} must be longer than zero (got {text.value!r}).")

@@ -87,6 +87,11 @@ def read_source(path: str | os.PathLike[str]) -> tuple[Source | None, list[Probl
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    if exc.context == "expected a single document in the stream":
+        return (
+            "a second YAML document starts here; a runbook is one document, so remove this "
+            "'---' and what follows, or make it a separate file."
+        )
     problem = (exc.problem or "the YAML is malformed").rstrip(".")
     message = f"YAML syntax error: {problem}"
     if exc.context and exc.context_mark is not None:
@@ -94,6 +99,8 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
         message += f" ({exc.context} at {where})"
     if "'\\t'" in problem:
         message += "; YAML indents with spaces, never tabs"
+    if problem == "mapping values are not allowed here":
+        message += "; a value that holds ': ' must be put in quotes"
     return message + "."
 
 
@@ -103,8 +110,10 @@ def compose(source: Source) -> tuple[Node | None, list[Problem]]:
     An empty document is reported too: there is nothing to validate.
     """
     label = source.label
-    loader = yaml.SafeLoader(source.text)
+    loader = None
     try:
+        # The constructor already scans the text for forbidden characters.
+        loader = yaml.SafeLoader(source.text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -121,7 +130,8 @@ def compose(source: Source) -> tuple[Node | None, list[Problem]]:
     except RecursionError:
         return None, [Problem(label, 1, 1, "the YAML is nested too deeply to be a runbook.")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         return None, [
             Problem(

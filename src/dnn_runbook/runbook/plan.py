@@ -44,9 +44,12 @@ def render_plan(runbook: Runbook, *, label: str | None = None, width: int = PLAN
         f"account email {runbook.license.email.masked()} (hidden)",
     ]
     if runbook.max_development_window is not None:
-        lines.append(
+        lines += _wrap(
             "The production invoice may serve as a Development license for at most "
-            f"{format_duration(runbook.max_development_window)}."
+            f"{format_duration(runbook.max_development_window)}.",
+            "",
+            "  ",
+            width,
         )
     count = len(runbook.steps)
     lines += ["", f"Steps ({count}):"]

@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from dnn_runbook.exceptions import RunbookInvalidError
 from dnn_runbook.runbook.fields import Entry, Reader, describe_node, slugify
+from dnn_runbook.runbook.flow import flow_warnings
 from dnn_runbook.runbook.loader import compose, read_source
 from dnn_runbook.runbook.model import (
     DEFAULT_LOGIN_PATH,
@@ -81,6 +82,9 @@ def check(
             reader = Reader(source, lookup, env_label, known=known)
             runbook = _read_runbook(reader, root)
             problems += reader.redact()
+            # The flow is only worth walking in a runbook that is otherwise right.
+            if runbook is not None and not any(problem.is_error for problem in problems):
+                problems += flow_warnings(runbook, source.label, source.text)
     if any(problem.is_error for problem in problems):
         runbook = None
     return runbook, _sorted(problems, os.fspath(path))
@@ -140,10 +144,10 @@ def _read_runbook(reader: Reader, root: Node) -> Runbook | None:
     license_spec = _read_license(reader, entries.get("license"))
     context = StepContext(servers, license_spec, reader.source.path.absolute().parent)
     steps = _read_steps(reader, entries.get("steps"), context)
-    _check_servers_used(reader, entries.get("servers"), servers, steps)
+    _check_servers_used(reader, entries.get("servers"), servers or {}, steps)
     if version is None or name is None or license_spec is None or steps is None:
         return None
-    if None in servers.values():
+    if servers is None or None in servers.values():
         return None
     return Runbook(
         version=version,
@@ -178,17 +182,17 @@ def _read_version(reader: Reader, entry: Entry | None) -> int | None:
     return version
 
 
-def _read_servers(reader: Reader, entry: Entry | None) -> dict[str, ServerSpec | None]:
-    servers: dict[str, ServerSpec | None] = {}
+def _read_servers(reader: Reader, entry: Entry | None) -> dict[str, ServerSpec | None] | None:
     if entry is None:
-        return servers
+        return None
     entries = reader.mapping(
         entry.value,
         "servers",
         "a mapping of server names (such as old and new) to their url, username and password",
     )
     if entries is None:
-        return servers
+        return None
+    servers: dict[str, ServerSpec | None] = {}
     if not entries:
         reader.report(entry.value, "servers is empty; name at least one server.")
     for name, server in entries.items():

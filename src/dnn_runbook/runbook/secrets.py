@@ -60,6 +60,9 @@ class Secret:
     def __str__(self) -> str:
         return self.masked()
 
+    def __format__(self, spec: str) -> str:
+        return format(self.masked(), spec)
+
     def __repr__(self) -> str:
         return f"Secret({self._kind.value}, {self.masked()!r})"
 
@@ -72,6 +75,16 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash((Secret, self._kind, self._value))
+
+    def __copy__(self) -> Secret:
+        return self  # immutable, so a copy may be the object itself
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Secret:
+        return self
+
+    def __reduce__(self) -> NoReturn:
+        # Pickling would write the value out in the clear (a journal, a cache, a queue).
+        raise TypeError("A Secret cannot be pickled: that would write its value out.")
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"A Secret cannot be changed (tried to set {name!r}).")

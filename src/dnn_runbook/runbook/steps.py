@@ -66,11 +66,12 @@ class StepContext:
     """What steps refer to.
 
     ``servers`` maps every declared server name to its spec, or to ``None`` when the server
-    itself has problems (already reported, so steps naming it stay quiet). ``license`` is
-    ``None`` when invalid; ``base_dir`` is the runbook's folder, for relative paths.
+    itself has problems (already reported, so steps naming it stay quiet); ``servers`` is
+    ``None`` as a whole when the section is missing or unusable, and then no step's server is
+    checked. ``license`` is ``None`` when invalid; ``base_dir`` is the runbook's folder.
     """
 
-    servers: Mapping[str, ServerSpec | None]
+    servers: Mapping[str, ServerSpec | None] | None
     license: LicenseSpec | None
     base_dir: Path
 
@@ -138,9 +139,8 @@ def read_step(reader: Reader, node: Node, index: int, ctx: StepContext) -> Step 
         owner=action.value,
         elsewhere=_actions_taking,
     )
-    complete = reader.require(
-        entries, node, path, required, f"{action.value} needs {', '.join(required)}."
-    )
+    needs = " and ".join(required)
+    complete = reader.require(entries, node, path, required, f"{action.value} needs {needs}.")
     step = _Step(reader, entries, ctx, step_id or f"step-{index}", index, node)
     built = _READERS[action](step)
     return built if complete and step_id is not None else None
@@ -151,9 +151,9 @@ def read_step(reader: Reader, node: Node, index: int, ctx: StepContext) -> Step 
 
 def _server_named(reader: Reader, node: Node, path: str, ctx: StepContext) -> str | None:
     """Return the declared server name ``node`` holds, or report why it is not one."""
-    names = list(ctx.servers)
+    names = list(ctx.servers or ())
     name = reader.string(node, path, f"the name of a server under servers: ({', '.join(names)})")
-    if name is None:
+    if name is None or ctx.servers is None:
         return None
     if name not in ctx.servers:
         message = f"{path} names {name!r}, which is not one of the servers ({', '.join(names)})"
@@ -168,7 +168,7 @@ def _server(step: _Step) -> ServerSpec | None:
     if node is None:
         return None
     name = _server_named(step.reader, node, step.at("server"), step.ctx)
-    return None if name is None else step.ctx.servers[name]
+    return None if name is None or step.ctx.servers is None else step.ctx.servers[name]
 
 
 def _license_type(reader: Reader, node: Node | None, path: str) -> LicenseType | None:
@@ -191,6 +191,8 @@ def _invoice(step: _Step) -> Secret | None:
 
 def _preflight(step: _Step) -> PreflightStep | None:
     reader, ctx = step.reader, step.ctx
+    if ctx.servers is None:
+        return None
     names: list[str] = list(ctx.servers)
     node = step.value("servers")
     if node is not None:

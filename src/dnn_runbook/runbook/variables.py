@@ -61,7 +61,7 @@ class VariableProblem:
 
 
 def _suggest(name: str, known: Collection[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.8)
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.7)
     return f" Did you mean ${{{close[0]}}}?" if close else ""
 
 
@@ -218,14 +218,14 @@ def parse_env_text(text: str, label: str) -> tuple[dict[str, str], list[Problem]
         if not body or body.startswith("#"):
             continue
         col = len(line) - len(line.lstrip()) + 1
-
-        def report(message: str, *, at: int = col, number: int = number) -> None:
-            problems.append(Problem(label, number, at, message))
-
         if body.startswith(("export ", "export\t")):
             stripped = body[len("export") :].lstrip()
             col += len(body) - len(stripped)
             body = stripped
+
+        def report(message: str, *, at: int = col, number: int = number) -> None:
+            problems.append(Problem(label, number, at, message))
+
         key, equals, rest = body.partition("=")
         key = key.rstrip()
         if not equals:
