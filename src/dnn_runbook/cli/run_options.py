@@ -87,7 +87,7 @@ def execute(
     key_provider: object = None,
 ) -> int:
     """Load the runbook (exit 2 when invalid, before anything starts), run it, return the code."""
-    from dnn_runbook.exceptions import DnnRunbookError, RunbookInvalidError
+    from dnn_runbook.exceptions import DnnRunbookError, RunbookInvalidError, RunError
     from dnn_runbook.runbook import load
     from dnn_runbook.runner.console import Console
     from dnn_runbook.runner.context import RunSettings
@@ -115,7 +115,11 @@ def execute(
     console = Console()
     try:
         outcome = run_runbook(runbook, options, console, stream=sys.stderr)
+    except RunError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return exc.exit_code
     except DnnRunbookError as exc:
+        # The run directory could not be made or resumed, or there is no browser.
         typer.echo(f"error: {exc}", err=True)
         return ExitCode.INVALID if resume is not None else ExitCode.STEP_FAILED
     return outcome.exit_code

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dnn_runbook.evidence.manifest import (
+from dnn_runbook.evidence.chain import (
     MANIFEST_NAME,
     ManifestEntry,
     abbreviate,
@@ -33,7 +33,8 @@ from dnn_runbook.evidence.manifest import (
 )
 from dnn_runbook.exceptions import EvidenceError
 
-_LEFTOVER = re.compile(r"\..+\.tmp")
+#: The name of a temporary file that a crash left behind between writing and renaming it.
+LEFTOVER = re.compile(r"\..+\.tmp")
 _HEX_PREFIX = re.compile(r"[0-9a-f]{8,64}")
 
 
@@ -157,7 +158,7 @@ def _unexpected_files(run_dir: Path, listed: set[str]) -> list[str]:
             relative = (base / name).relative_to(run_dir).as_posix()
             if relative == MANIFEST_NAME or relative in listed:
                 continue
-            if _LEFTOVER.fullmatch(name):
+            if LEFTOVER.fullmatch(name):
                 problems.append(
                     f"{relative} is a leftover of an interrupted write (a crash between writing "
                     "a temporary file and renaming it); it is not in the manifest."

@@ -11,7 +11,7 @@ import getpass
 import platform
 import sys
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -19,10 +19,11 @@ import structlog
 
 from dnn_runbook import __version__
 from dnn_runbook.browser import started_browser
-from dnn_runbook.evidence.manifest import Manifest
+from dnn_runbook.evidence.manifest import MANIFEST_NAME, Manifest
 from dnn_runbook.evidence.recorder import EvidenceRecorder
 from dnn_runbook.evidence.redact import Redactor
 from dnn_runbook.evidence.run_dir import create_run_dir
+from dnn_runbook.evidence.verify import LEFTOVER
 from dnn_runbook.exceptions import (
     DnnRunbookError,
     PreflightRefusedError,
@@ -31,7 +32,7 @@ from dnn_runbook.exceptions import (
     RunInterruptedError,
 )
 from dnn_runbook.exit_codes import ExitCode
-from dnn_runbook.runbook import PreflightStep, Runbook, Step
+from dnn_runbook.runbook import PreflightStep, Runbook, Step, format_duration
 from dnn_runbook.runner import eventlog
 from dnn_runbook.runner.actions import perform
 from dnn_runbook.runner.console import Console, SummaryRow
@@ -43,7 +44,9 @@ from dnn_runbook.runner.journal import (
     Journal,
     RunStatus,
     StepStatus,
+    format_elapsed,
     iso,
+    parse_iso,
     utc_now,
 )
 from dnn_runbook.runner.sessions import SessionPool, session_pool
@@ -114,8 +117,32 @@ class Run:
 
     # -- the run directory -------------------------------------------------------------------
 
+    def _refuse_to_extend_window(self) -> None:
+        """Refuse a new run while an earlier run of this runbook left the production invoice
+        serving as Development for longer than ``max_development_window``."""
+        limit = self.runbook.max_development_window
+        if limit is None or not self.options.evidence_dir.is_dir():
+            return
+        for journal_path in sorted(self.options.evidence_dir.glob(f"*/{JOURNAL_NAME}")):
+            try:
+                earlier = Journal.load(journal_path.parent)
+            except RunDirError:
+                continue
+            if earlier.runbook_name != self.runbook.name:
+                continue
+            elapsed = development_window(earlier)
+            if elapsed is not None and earlier.development_removed is None and elapsed > limit:
+                raise PreflightRefusedError(
+                    f"The run in {journal_path.parent} activated the production invoice as a "
+                    f"Development license {format_elapsed(elapsed)} ago and has not removed it, "
+                    f"longer than max_development_window ({format_duration(limit)}). A new run "
+                    f"would extend that window: finish that run with --resume "
+                    f"{journal_path.parent} instead."
+                )
+
     def _open(self) -> tuple[Path, Manifest, Journal]:
         if self.options.resume is None:
+            self._refuse_to_extend_window()
             run_dir = create_run_dir(
                 self.options.evidence_dir, self.runbook.name, datetime.now(UTC)
             )
@@ -175,6 +202,8 @@ class Run:
                 host=platform.node(),
                 steps=len(self.steps),
             )
+            if self.options.resume is not None:
+                self._repair(run_dir, evidence)
             exit_code, error = self._execute_steps(journal, evidence)
             journal.finished = iso(utc_now())
             journal.save()
@@ -183,6 +212,22 @@ class Run:
             evidence.refresh(JOURNAL_NAME, None)
         self._summary(journal, run_dir, error)
         return RunOutcome(int(exit_code), run_dir, journal, error)
+
+    def _repair(self, run_dir: Path, evidence: EvidenceRecorder) -> None:
+        """Tidy what a killed run left: partial temporary files go, whole unchained files are
+        chained, so that the resumed run's evidence verifies intact."""
+        chained = {entry.file for entry in evidence.manifest.entries}
+        for path in sorted(run_dir.iterdir()):
+            if not path.is_file() or path.name == MANIFEST_NAME or path.name in chained:
+                continue
+            if LEFTOVER.fullmatch(path.name):
+                path.unlink()
+                self.log.warning("partial_file_removed", file=path.name)
+            else:
+                evidence.manifest.add(path.name, None)
+                self.log.warning("unchained_file_chained", file=path.name)
+        evidence.refresh(eventlog.FILE_NAME, None)
+        evidence.refresh(JOURNAL_NAME, None)
 
     def _execute_steps(
         self, journal: Journal, evidence: EvidenceRecorder
@@ -231,6 +276,7 @@ class Run:
             if record.status.finished:
                 continue
             step = by_id[record.id]
+            self._warn_about_window(journal)
             ctx = StepContext(
                 runbook=self.runbook,
                 step=step,
@@ -307,15 +353,50 @@ class Run:
         self.console.step_result(step_status.value, message)
         return error.exit_code, message
 
+    def _warn_about_window(self, journal: Journal) -> None:
+        limit = self.runbook.max_development_window
+        elapsed = development_window(journal)
+        if limit is None or elapsed is None or journal.development_removed or elapsed <= limit:
+            return
+        self.console.warn(
+            f"The production invoice has served as a Development license for "
+            f"{format_elapsed(elapsed)}, longer than max_development_window "
+            f"({format_duration(limit)}). DNN allows this only for a very short time: finish "
+            "the migration now."
+        )
+        self.log.warning(
+            "development_window_exceeded",
+            elapsed_s=round(elapsed.total_seconds(), 3),
+            limit_s=limit.total_seconds(),
+        )
+
     def _summary(self, journal: Journal, run_dir: Path, error: str | None) -> None:
         rows = [
             SummaryRow(r.index, r.id, r.status.value, r.duration_s, r.message or "")
             for r in journal.steps
         ]
         self.console.summary(rows, title=f"{self.runbook.name}: {journal.status.value}")
+        window = development_window(journal)
+        if window is not None:
+            limit = self.runbook.max_development_window
+            state = "closed" if journal.development_removed else "still open"
+            self.console.line(
+                f"Development license window: {format_elapsed(window)} ({state}"
+                + (f"; limit {format_duration(limit)})" if limit else ")")
+            )
         if error:
             self.console.error(error)
         self.console.line(f"Evidence: {run_dir}")
+
+
+def development_window(journal: Journal) -> timedelta | None:
+    """How long the production invoice served as Development: from its activation to its
+    removal, or to now while it is still active; ``None`` if it never did."""
+    start = parse_iso(journal.development_activated)
+    if start is None:
+        return None
+    end = parse_iso(journal.development_removed) or utc_now()
+    return max(end - start, timedelta(0))
 
 
 def _user() -> str:
