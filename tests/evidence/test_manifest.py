@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from dnn_runbook.evidence import atomic
-from dnn_runbook.evidence.manifest import FORMAT, Manifest, genesis_hash
+from dnn_runbook.evidence.chain import FORMAT, genesis_hash
+from dnn_runbook.evidence.manifest import Manifest
 from dnn_runbook.evidence.verify import verify_run_dir
 from dnn_runbook.exceptions import EvidenceError, ManifestError, RunDirError
 

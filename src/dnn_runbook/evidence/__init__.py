@@ -3,6 +3,7 @@
 - :mod:`~dnn_runbook.evidence.atomic`: crash-safe writes (``write_atomic``, ``append_line``).
 - :mod:`~dnn_runbook.evidence.run_dir`: one new owner-only directory per run.
 - :mod:`~dnn_runbook.evidence.manifest`: ``manifest.json``, a hash chain over every file.
+- :mod:`~dnn_runbook.evidence.chain`: the manifest's format, hashing rules and chain checks.
 - :mod:`~dnn_runbook.evidence.verify`: what ``dnn-runbook verify`` checks.
 - :mod:`~dnn_runbook.evidence.redact`: secrets out of logs, and a scan for any that slipped.
 """
