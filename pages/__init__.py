@@ -20,6 +20,7 @@ the server answered, and the caller decides whether that is good enough.
 """
 
 from pages.about import AboutPage, NotificationHook
+from pages.activation_request import ActivationKeyRequestPage
 from pages.add_license import AddLicenseForm, ManualActivationPage
 from pages.confirmation import ConfirmationDialog
 from pages.license_table import LicenseRow, mask_invoice, parse_expiry
@@ -39,6 +40,7 @@ from pages.site import SitePage
 
 __all__ = [
     "AboutPage",
+    "ActivationKeyRequestPage",
     "AddLicenseForm",
     "ConfirmationDialog",
     "FailureReason",

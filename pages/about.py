@@ -314,8 +314,8 @@ class AboutPage:
         """
         where = self.page.url
         with page_errors(f"removing the {row.license_type} license", where, [row.invoice_number]):
-            self.notifications.clear()
             target = self.row_locator(row)
+            self.notifications.clear()
             before = self.rows.count()
             _remove_button(target).click()
             self.confirmation.wait_until_open().confirm()
@@ -332,8 +332,8 @@ class AboutPage:
         with page_errors(
             f"removing the {row.license_type} license", self.page.url, [row.invoice_number]
         ):
-            self.notifications.clear()
             target = self.row_locator(row)
+            self.notifications.clear()
             _remove_button(target).click()
             return self.confirmation.wait_until_open()
 
@@ -343,8 +343,8 @@ class AboutPage:
         """Press ``row``'s ``[ renew ]`` and return the server's answer."""
         where = self.page.url
         with page_errors(f"renewing the {row.license_type} license", where, [row.invoice_number]):
-            self.notifications.clear()
             target = self.row_locator(row)
+            self.notifications.clear()
             target.get_by_role("button", name=_RENEW).or_(
                 target.get_by_role("link", name=_RENEW)
             ).first.click()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from dnn_runbook.exceptions import PageStructureError
 from pages._errors import page_errors
 from pages._locate import button, exactly, labelled, link_or_button
+from pages.activation_request import ActivationKeyRequestPage
 from pages.results import LicenseType, Outcome, OutcomeKind, classify
 
 if TYPE_CHECKING:
@@ -244,14 +245,17 @@ class ManualActivationPage:
             href = self.request_link.evaluate("a => a.href || ''")
         return str(href) or None
 
-    def open_request_page(self) -> Page:
-        """Press STEP TWO's link and return the vendor's page it opens in a new tab."""
+    def open_request_page(self) -> ActivationKeyRequestPage:
+        """Press STEP TWO's link and return the vendor's page it opens in a new tab.
+
+        The new tab is the returned page object's ``page``; close it when done.
+        """
         with self._errors("opening the activation key request page"):
             with self.page.context.expect_page(timeout=self.about.timeout_ms) as opened:
                 self.request_link.click()
             request_page = opened.value
             request_page.wait_for_load_state("load", timeout=self.about.timeout_ms)
-        return request_page
+        return ActivationKeyRequestPage(request_page, timeout_ms=self.about.timeout_ms)
 
     def enter_activation_key(self, key: str) -> ManualActivationPage:
         """Paste ``key`` into STEP THREE's Activation Key; return ``self``."""
