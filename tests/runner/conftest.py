@@ -7,15 +7,7 @@ from pathlib import Path
 import pytest
 
 from dnn_runbook.sandbox import Sandbox
-
-REPO = Path(__file__).resolve().parents[2]
-SEED_RUNBOOK = REPO / "runbook.yaml"
-
-
-def write_env(sandbox: Sandbox, path: Path) -> Path:
-    """The sandbox's addresses and credentials as an env file, as `sandbox --env-file` writes."""
-    path.write_text("".join(f"{key}={value}\n" for key, value in sandbox.env().items()))
-    return path
+from tests.support import write_env
 
 
 @pytest.fixture

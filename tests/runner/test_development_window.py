@@ -11,7 +11,7 @@ from dnn_runbook.runbook import load
 from dnn_runbook.runner.console import Console
 from dnn_runbook.runner.engine import Run, RunOptions, development_window
 from dnn_runbook.runner.journal import Journal, iso, utc_now
-from tests.runner.conftest import SEED_RUNBOOK
+from tests.support import SEED_RUNBOOK
 
 FAKE_ENV = {
     "DNN_OLD_URL": "http://127.0.0.1:9",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,49 +14,17 @@ from dnn_runbook.cli.run_options import execute
 from dnn_runbook.evidence.verify import verify_run_dir
 from dnn_runbook.rehearsal import rehearse
 from dnn_runbook.sandbox import Sandbox
-from tests.runner.conftest import SEED_RUNBOOK
+from tests.support import (
+    RUN_DEFAULTS,
+    SEED_RUNBOOK,
+    changes,
+    holdings,
+    journal,
+    only_run_dir,
+    write_env,
+)
 
 pytestmark = pytest.mark.e2e
-
-RUN_DEFAULTS: dict[str, Any] = {
-    "headed": False,
-    "slow_mo": 0,
-    "browser_path": None,
-    "show_license_ids": False,
-    "screenshots": True,
-    "timeout": 20,
-}
-
-
-def holdings(state: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
-    """Which server holds which (type, invoice), from the sandbox's truth."""
-    return {
-        name: sorted((lic["type"], lic["invoice"]) for lic in server["licenses"])
-        for name, server in state["servers"].items()
-    }
-
-
-CHANGES = {
-    "activation_granted",
-    "activation_returned",
-    "activation_not_returned",
-    "license_removed",
-}
-
-
-def changes(state: dict[str, Any]) -> list[dict[str, Any]]:
-    """The events of the sandbox's history that changed a license."""
-    return [event for event in state["history"] if event["kind"] in CHANGES]
-
-
-def only_run_dir(evidence_dir: Path) -> Path:
-    dirs = [p for p in evidence_dir.iterdir() if p.is_dir()]
-    assert len(dirs) == 1, dirs
-    return dirs[0]
-
-
-def journal(run_dir: Path) -> dict[str, Any]:
-    return json.loads((run_dir / "state.json").read_text())
 
 
 class TestRehearse:
@@ -141,8 +108,6 @@ class TestRun:
         self, sandbox_factory: Any, tmp_path: Path, evidence_dir: Path
     ) -> None:
         """old-unlicensed: exit 4, a one-sentence reason, and nothing changed on any server."""
-        from tests.runner.conftest import write_env
-
         sandbox = sandbox_factory(faults=["old-unlicensed"])
         env = write_env(sandbox, tmp_path / "env")
         assert changes(sandbox.state()) == []
