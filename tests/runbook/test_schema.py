@@ -166,6 +166,18 @@ class TestSeedRunbook:
         assert runbook.sha256 == hashlib.sha256(seed_path.read_bytes()).hexdigest()
         assert runbook.step("verify-new") is runbook.steps[7]
 
+    def test_model_is_read_only(self, seed_path: Path, seed_environ: dict[str, str]) -> None:
+        """Neither the runbook nor its mappings can be changed after loading."""
+        runbook = load(seed_path, environ=seed_environ)
+        preflight = runbook.steps[0]
+        assert isinstance(preflight, PreflightStep)
+        with pytest.raises(TypeError):
+            runbook.servers["extra"] = runbook.servers["old"]  # type: ignore[index]
+        with pytest.raises(TypeError):
+            preflight.expect["new"] = ()  # type: ignore[index]
+        with pytest.raises(AttributeError):
+            runbook.name = "other"  # type: ignore[misc]
+
     def test_seed_without_variables_names_each_one(self, seed_path: Path) -> None:
         """With nothing set, every ${VAR} use is reported at its own line and column."""
         _, problems = check(seed_path, environ={})

@@ -310,7 +310,8 @@ STEP_CLASSES: Final[Mapping[Action, type[StepBase]]] = {
 class Runbook:
     """A valid runbook.
 
-    ``servers`` keeps the file's order. ``source`` is the runbook's absolute path and
+    ``servers`` keeps the file's order and, like a preflight's ``expect``, is read-only.
+    ``source`` is the runbook's absolute path and
     ``sha256`` the hash of its bytes, so a run can record exactly which runbook it ran and a
     resumed run can refuse a runbook that changed since.
     """

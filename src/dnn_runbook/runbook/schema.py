@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -153,7 +154,7 @@ def _read_runbook(reader: Reader, root: Node) -> Runbook | None:
         version=version,
         name=name,
         description=description.strip(),
-        servers={key: spec for key, spec in servers.items() if spec is not None},
+        servers=MappingProxyType({key: spec for key, spec in servers.items() if spec is not None}),
         license=license_spec,
         steps=steps,
         max_development_window=window,

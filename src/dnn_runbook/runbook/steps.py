@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
 
 from yaml.nodes import Node, ScalarNode
@@ -226,7 +227,7 @@ def _preflight(step: _Step) -> PreflightStep | None:
         index=step.index,
         line=step.line,
         servers=tuple(server for server in servers if server is not None),
-        expect=expect,
+        expect=MappingProxyType(expect),
         invoice=invoice,
     )
 
