@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from dnn_runbook.exceptions import LicenseNotFoundError, PageStructureError, PageTimeoutError
@@ -144,9 +145,17 @@ class AboutPage:
         return self
 
     def _wait_for_content(self) -> None:
-        self.table.or_(self.empty_state).filter(visible=True).first.wait_for(
-            state="visible", timeout=self.timeout_ms
-        )
+        try:
+            self.table.or_(self.empty_state).filter(visible=True).first.wait_for(
+                state="visible", timeout=self.timeout_ms
+            )
+        except PlaywrightTimeoutError:
+            raise PageStructureError(
+                f"Settings > About at {self.page.url} showed neither a license table (a table "
+                "whose column headers include LICENSE TYPE) nor the empty state ('You have no "
+                f"EVOQ licenses ...') within {self.timeout_ms / 1000:g} s. Check that the panel "
+                "shows the license list, not the Manual Activation page."
+            ) from None
 
     def title(self) -> str:
         """The panel's title: "About" from Evoq 9.1 on, "Licensing" on 9.0."""

@@ -160,9 +160,11 @@ class AddLicenseForm:
         On failure the form stays open with what was typed.
 
         Raises:
+            PageStructureError: Account Email or Invoice Number is empty (nothing is pressed).
             PageTimeoutError: no notification, or the form or table did not follow it in time.
         """
         chosen = self.license_type()
+        self._require_filled()
         notifications = self.about.notifications
         with self._errors("pressing Automatic Activation"):
             notifications.clear()
@@ -177,6 +179,24 @@ class AddLicenseForm:
                     has=self.about.frame.get_by_role("cell", name=exactly(chosen))
                 ).first.wait_for(state="visible", timeout=self.about.timeout_ms)
         return outcome
+
+    def _require_filled(self) -> None:
+        # An empty required field is refused by the page itself, next to the field and with
+        # no notification, so there would be no answer to wait for: say so at once instead.
+        with self._errors("checking the Add License form"):
+            empty = [
+                name
+                for name, box in (
+                    ("Account Email", self.account_email),
+                    ("Invoice Number", self.invoice_number),
+                )
+                if not box.input_value().strip()
+            ]
+        if empty:
+            raise PageStructureError(
+                f"The Add License form at {self.page.url} has no {' and no '.join(empty)}: "
+                "both are required. Fill them in (fill()) before pressing Automatic Activation."
+            )
 
     def start_manual_activation(self) -> ManualActivationPage:
         """Press Manual Activation and return the Manual Activation page once it shows."""

@@ -25,7 +25,7 @@ def _about(page: Page, server: ServerInfo) -> AboutPage:
 
 class TestForm:
     def test_defaults_and_choices(self, page: Page, sandbox: Sandbox) -> None:
-        """The form opens with Production and this server's name; Cancel closes it."""
+        """Production and this server's name by default; empty fields refused; Cancel closes."""
         about = _about(page, sandbox.new)
         form = about.add_license()
         assert form.is_open()
@@ -37,6 +37,8 @@ class TestForm:
         assert form.license_type() == "Development"
         with pytest.raises(PageStructureError, match="'Trial'"):
             form.choose_license_type("Trial")
+        with pytest.raises(PageStructureError, match="no Account Email and no Invoice Number"):
+            form.activate_automatically()
         form.cancel()
         assert not form.is_open()
 

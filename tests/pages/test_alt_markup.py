@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from dnn_runbook.exceptions import LoginFailedError
+from dnn_runbook.exceptions import LoginFailedError, PageStructureError
 from pages import (
     AboutPage,
     FailureReason,
@@ -179,6 +179,9 @@ class TestActions:
         )
         manual = form.start_manual_activation()
         assert manual.title() == "Manual Activation"
+        # The license list is hidden behind this page: reading it says so.
+        with pytest.raises(PageStructureError, match="neither a license table"):
+            AboutPage(page, timeout_ms=300).licenses()
         assert manual.server_id() == alt_site.server_id
         assert manual.request_url() == f"{alt_site.url}/request"
         request_page = manual.open_request_page()
