@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import threading
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -87,15 +86,23 @@ def sandbox(
     except SandboxError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(ExitCode.STEP_FAILED) from None
+    stop = threading.Event()
+    # SIGTERM (a service manager's stop) ends the command as Ctrl-C does; the handler is in
+    # place before "Ready." is printed, so a signal sent on seeing it is never missed.
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
     try:
         if env_file is not None:
             write_env_file(env_file, sb.env())
         _print_banner(sb, env_file, show_secrets=show_secrets)
-        _serve_until_interrupted(sb)
+        _serve_until_interrupted(sb, stop)
+    except KeyboardInterrupt:
+        # Ctrl-C is how this command is meant to end, even before "Ready." was printed.
+        pass
     except SandboxError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(ExitCode.STEP_FAILED) from None
     finally:
+        signal.signal(signal.SIGTERM, previous)
         sb.stop()
     typer.echo("Sandbox stopped.")
 
@@ -130,22 +137,11 @@ def _print_banner(sb: Sandbox, env_file: Path | None, *, show_secrets: bool) -> 
         typer.echo(line)
 
 
-def _serve_until_interrupted(sb: Sandbox) -> None:
-    """Block until Ctrl-C or SIGTERM (both end in a clean stop), or until a server dies."""
-    stop = threading.Event()
-
-    def on_term(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        # A bounded wait, so Ctrl-C is seen on Windows too and a dead server ends the command.
-        while sb.running and not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
+def _serve_until_interrupted(sb: Sandbox, stop: threading.Event) -> None:
+    """Block until Ctrl-C or ``stop`` is set (both end in a clean stop), or a server dies."""
+    # A bounded wait, so Ctrl-C is seen on Windows too and a dead server ends the command.
+    while sb.running and not stop.wait(0.5):
         pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     if not stop.is_set() and not sb.running:
         from dnn_runbook.exceptions import SandboxError
 
