@@ -12,10 +12,13 @@ are the only places allowed to import Playwright.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -221,6 +224,8 @@ def launch(
             headless=headless,
             args=launch_args(),
             slow_mo=slow_mo_ms,
+            # The runner decides what Ctrl-C means; Playwright must not close the browser.
+            handle_sigint=False,
         )
     except PlaywrightError as exc:
         where = choice.executable or "Playwright's own Chromium"
@@ -240,16 +245,45 @@ def started_browser(
     headless: bool = True,
     slow_mo_ms: float | None = None,
 ) -> Iterator[tuple[Browser, BrowserChoice]]:
-    """Start Playwright, choose a browser, launch it, and close both on exit."""
+    """Start Playwright, choose a browser, launch it, and close both on exit.
+
+    Ctrl-C in a terminal signals the whole foreground process group. Playwright's driver and
+    the browser are started with SIGINT ignored (children inherit that), so Ctrl-C reaches
+    only this process, as a ``KeyboardInterrupt`` the runner records, while the browser stays
+    up long enough to be closed in order.
+    """
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
+    with _sigint_ignored_by_children():
+        manager = sync_playwright()
+        pw = manager.__enter__()
+    try:
         choice = find_browser(explicit, playwright_executable=lambda: pw.chromium.executable_path)
-        browser = launch(pw, choice, headless=headless, slow_mo_ms=slow_mo_ms)
+        with _sigint_ignored_by_children():
+            browser = launch(pw, choice, headless=headless, slow_mo_ms=slow_mo_ms)
         try:
             yield browser, choice
         finally:
-            browser.close()
+            # A browser that crashed or was killed cannot be closed; that is no new error.
+            with contextlib.suppress(PlaywrightError):
+                browser.close()
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            manager.__exit__(None, None, None)
+
+
+@contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """Ignore SIGINT while child processes start, so that they inherit "ignored"."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def smoke_test(explicit: str | os.PathLike[str] | None = None) -> tuple[BrowserChoice, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -114,7 +113,7 @@ def execute(
     )
     console = Console()
     try:
-        outcome = run_runbook(runbook, options, console, stream=sys.stderr)
+        outcome = run_runbook(runbook, options, console)
     except RunError as exc:
         typer.echo(f"error: {exc}", err=True)
         return exc.exit_code

@@ -81,6 +81,10 @@ class Console:
         """Print one line."""
         self._rich.print(Text(text, style=style or ""))
 
+    def event(self, rendered: str) -> None:
+        """Show one structlog event, rendered with ANSI colours, above the progress line."""
+        self._rich.print(Text.from_ansi(rendered, style="dim"), soft_wrap=True)
+
     def warn(self, text: str) -> None:
         """Print a warning the operator must not miss."""
         self._rich.print(Text(f"warning: {text}", style="bold yellow"))

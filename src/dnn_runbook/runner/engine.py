@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import getpass
 import platform
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
 
 import structlog
 
@@ -181,7 +179,7 @@ class Run:
 
     # -- running -----------------------------------------------------------------------------
 
-    def execute(self, stream: TextIO | None = None) -> RunOutcome:
+    def execute(self) -> RunOutcome:
         """Run every unfinished step; never raises for a step's failure, only reports it.
 
         Raises:
@@ -189,8 +187,8 @@ class Run:
         """
         run_dir, manifest, journal = self._open()
         evidence = EvidenceRecorder(manifest, screenshots=self.options.screenshots)
-        pretty = stream if (stream is not None and self.console.interactive) else None
-        with eventlog.event_log(run_dir, self.redactor, run_id=journal.run_id, console=pretty):
+        show = self.console.event if self.console.interactive else None
+        with eventlog.event_log(run_dir, self.redactor, run_id=journal.run_id, show=show):
             self.console.line(f"Run {journal.run_id}: evidence in {run_dir}")
             self.log.info(
                 "run_started" if self.options.resume is None else "run_resumed",
@@ -426,8 +424,6 @@ def _failure_screenshot(ctx: StepContext) -> None:
         ctx.log.warning("failure_screenshot_missed", error=str(exc))
 
 
-def run_runbook(
-    runbook: Runbook, options: RunOptions, console: Console, stream: TextIO | None = None
-) -> RunOutcome:
+def run_runbook(runbook: Runbook, options: RunOptions, console: Console) -> RunOutcome:
     """Run (or resume) ``runbook``; see :class:`Run`."""
-    return Run(runbook, options, console).execute(stream if stream is not None else sys.stderr)
+    return Run(runbook, options, console).execute()

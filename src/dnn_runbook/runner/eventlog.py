@@ -8,10 +8,10 @@ screen. Each line is fsynced: the events before a crash survive it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import structlog
 from structlog.typing import EventDict, WrappedLogger
@@ -22,29 +22,34 @@ from dnn_runbook.evidence.redact import Redactor, redacting_processor
 FILE_NAME = "events.jsonl"
 
 
-class _Sink:
-    """The last processor: writes the JSON line, then hands a console rendering on (or not)."""
+#: Keys the terminal leaves out: the progress lines already say which run and step it is.
+_NOT_SHOWN = {"run_id", "timestamp", "step_id", "step_index", "action", "description"}
 
-    def __init__(self, path: Path, console: TextIO | None) -> None:
+
+class _Sink:
+    """The last processor: writes the JSON line, then shows a console rendering (or not)."""
+
+    def __init__(self, path: Path, show: Callable[[str], None] | None) -> None:
         self.path = path
-        self._pretty = structlog.dev.ConsoleRenderer(colors=True) if console is not None else None
-        self._console = console
+        self._show = show
+        self._pretty = structlog.dev.ConsoleRenderer(colors=True, pad_event_to=24)
 
     def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> str:
         append_line(self.path, json.dumps(event_dict, ensure_ascii=False, default=str))
-        if self._pretty is None:
-            raise structlog.DropEvent
-        shown = {k: v for k, v in event_dict.items() if k not in {"run_id", "timestamp"}}
-        return str(self._pretty(logger, method_name, shown))
+        if self._show is not None:
+            shown = {k: v for k, v in event_dict.items() if k not in _NOT_SHOWN}
+            self._show(str(self._pretty(logger, method_name, shown)))
+        raise structlog.DropEvent
 
 
 @contextmanager
 def event_log(
-    run_dir: Path, redactor: Redactor, *, run_id: str, console: TextIO | None
+    run_dir: Path, redactor: Redactor, *, run_id: str, show: Callable[[str], None] | None
 ) -> Iterator[Path]:
     """Route structlog's events for the duration of a run; restore the old setup after.
 
-    ``console`` is the stream for the pretty rendering (``None``: file only).
+    ``show`` prints an event's pretty rendering on the terminal (``None``: file only); the
+    runner passes its console's, so events print above the live progress line.
     """
     path = run_dir / FILE_NAME
     previous = structlog.get_config()
@@ -55,10 +60,10 @@ def event_log(
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
             redacting_processor(redactor),
-            _Sink(path, console),
+            _Sink(path, show),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(0),
-        logger_factory=structlog.PrintLoggerFactory(console) if console else _null_logger_factory,
+        logger_factory=_null_logger_factory,
         cache_logger_on_first_use=False,
     )
     try:
@@ -69,5 +74,5 @@ def event_log(
 
 
 def _null_logger_factory(*_args: Any) -> structlog.PrintLogger:
-    # The sink drops every event when there is no console, so this logger never prints.
+    # The sink writes and shows every event itself and then drops it: this logger never prints.
     return structlog.PrintLogger()
