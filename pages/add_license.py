@@ -75,24 +75,32 @@ class AddLicenseForm:
     def license_types(self) -> list[str]:
         """The choices of License Type, in the form's order."""
         with self._errors("reading the License Type choices"):
-            texts = self.license_type_select.locator("option").all_inner_texts()
+            texts = self._options(self.license_type_select).all_inner_texts()
         return [_one_line(text) for text in texts]
 
     def license_type(self) -> str:
         """The License Type chosen now (Production by default)."""
         with self._errors("reading the License Type"):
+            self._options(self.license_type_select)
             return _one_line(str(self.license_type_select.evaluate(_SELECTED_TEXT)))
 
     def web_servers(self) -> list[str]:
         """The choices of Web Server."""
         with self._errors("reading the Web Server choices"):
-            texts = self.web_server_select.locator("option").all_inner_texts()
+            texts = self._options(self.web_server_select).all_inner_texts()
         return [_one_line(text) for text in texts]
 
     def web_server(self) -> str:
         """The Web Server chosen now: Evoq prefills this server's own name."""
         with self._errors("reading the Web Server"):
+            self._options(self.web_server_select)
             return _one_line(str(self.web_server_select.evaluate(_SELECTED_TEXT)))
+
+    def _options(self, select: Locator) -> Locator:
+        """The options of ``select``, once it has any: a list filled by script may lag."""
+        options = select.locator("option")
+        options.first.wait_for(state="attached", timeout=self.about.timeout_ms)
+        return options
 
     # -- filling ---------------------------------------------------------------------------
 
@@ -112,7 +120,7 @@ class AddLicenseForm:
 
     def _choose(self, select: Locator, field_name: str, wanted: str) -> None:
         with self._errors(f"choosing the {field_name}"):
-            options = [_one_line(t) for t in select.locator("option").all_inner_texts()]
+            options = [_one_line(t) for t in self._options(select).all_inner_texts()]
             matching = [o for o in options if o.casefold() == _one_line(wanted).casefold()]
             if not matching:
                 raise PageStructureError(

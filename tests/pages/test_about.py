@@ -145,6 +145,18 @@ class TestRemoval:
             about.remove_license(row)
         assert sandbox.license_invoice not in str(info.value)
 
+    def test_a_license_removed_elsewhere_is_not_found(self, page: Page, sandbox: Sandbox) -> None:
+        """Removing a row another tab already removed: FAILED with LICENSE_NOT_FOUND (DEA1)."""
+        stale = _about(page, sandbox.old)
+        row = stale.licenses()[0]
+        other = _about(page.context.new_page(), sandbox.old)
+        assert other.remove_license(other.licenses()[0]).kind is OutcomeKind.DELETED
+        outcome = stale.remove_license(row)
+        assert (outcome.kind, outcome.reason) == (
+            OutcomeKind.FAILED,
+            FailureReason.LICENSE_NOT_FOUND,
+        )
+
 
 class TestRenewal:
     def test_renew(self, page: Page, sandbox: Sandbox) -> None:

@@ -111,6 +111,8 @@ class TestActions:
         form = about.add_license()
         assert form.license_type() == "Production"
         assert form.web_server() == "ALT-WEB-7"
+        assert form.web_servers() == ["ALT-WEB-7", "ALT-WEB-8"]
+        assert form.choose_web_server("alt-web-8").web_server() == "ALT-WEB-8"
         assert form.license_types() == [t.value for t in LicenseType]
         outcome = form.fill(
             license_type=LicenseType.DEVELOPMENT,
@@ -120,7 +122,9 @@ class TestActions:
         assert outcome.kind is OutcomeKind.ACTIVATED
         assert outcome.license_type == "Development"
         assert not form.is_open()
-        assert about.find_license(license_type="Development") is not None
+        row = about.find_license(license_type="Development")
+        assert row is not None
+        assert row.web_server == "ALT-WEB-8"
 
     def test_wrong_details_keep_the_form_open(self, page: Page, alt_site: AltSite) -> None:
         """ACT1 is FAILED with DETAILS_MISMATCH and the form stays open."""
