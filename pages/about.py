@@ -303,7 +303,7 @@ class AboutPage:
                 return self.rows.nth(index)
         raise LicenseNotFoundError(
             f"The license table at {self.page.url} no longer shows the {row.license_type} "
-            f"license for invoice {row.masked_invoice} on {row.web_server or 'no web server'}. "
+            f"license on {row.web_server or 'no web server'} that was read from it earlier. "
             "Read the table again before acting on it."
         )
 
