@@ -28,6 +28,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import TracebackType
 from typing import Any
 
@@ -35,7 +36,13 @@ import httpx
 
 from dnn_runbook.exceptions import SandboxError
 from dnn_runbook.sandbox import dnn_server, licensing
-from dnn_runbook.sandbox.catalogue import ACCOUNT_EMAIL, PRODUCTION_INVOICE, LicenseType
+from dnn_runbook.sandbox.catalogue import (
+    ACCOUNT_EMAIL,
+    PRODUCTION_INVOICE,
+    LicenseType,
+    seed_invoices,
+    standard_invoices,
+)
 from dnn_runbook.sandbox.faults import KNOWN_SPECS, Faults, parse_runtime
 from dnn_runbook.sandbox.keys import KeySigner, server_id_for
 from dnn_runbook.sandbox.server import ServerThread, bind
@@ -85,6 +92,52 @@ def _password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _spaced(text: str) -> bool:
+    return any(ch.isspace() for ch in text)
+
+
+def _known_values(
+    host_password: str | Mapping[str, str] | None,
+    license_email: str | None,
+    license_invoice: str | None,
+    seed_licenses: int,
+) -> tuple[str, str, dict[str, str]]:
+    """Check ``Sandbox.start``'s chosen secrets; return the email, invoice and passwords."""
+    if isinstance(host_password, str):
+        passwords = dict.fromkeys(SERVER_NAMES, host_password)
+    else:
+        passwords = dict(host_password or {})
+    unknown = sorted(set(passwords) - set(SERVER_NAMES))
+    if unknown:
+        raise SandboxError(
+            f"host_password may name the servers 'old' and 'new', got {', '.join(map(repr, unknown))}."
+        )
+    if any(not value for value in passwords.values()):
+        raise SandboxError("host_password must not be empty (got an empty password).")
+    email = ACCOUNT_EMAIL if license_email is None else license_email
+    if not email or _spaced(email) or "@" not in email:
+        raise SandboxError(
+            f"license_email must be an address with an @ and no white space (got one of "
+            f"{len(email)} characters)."
+        )
+    invoice = PRODUCTION_INVOICE if license_invoice is None else license_invoice
+    taken = set(standard_invoices(date.today())) | {
+        item.number for item in seed_invoices(seed_licenses, date.today())
+    }
+    taken.discard(PRODUCTION_INVOICE)
+    if not invoice or invoice != invoice.upper() or _spaced(invoice):
+        raise SandboxError(
+            "license_invoice must be a non-empty, upper-case invoice number without white space "
+            f"(got one of {len(invoice)} characters that is not)."
+        )
+    if invoice in taken:
+        raise SandboxError(
+            "license_invoice must not be another invoice of the catalogue (INV002-1 to "
+            "INV007-1, or a seeded INV1000-1 and up), but it is one; choose another number."
+        )
+    return email, invoice, passwords
+
+
 class Sandbox:
     """A running sandbox; make one with :meth:`start`, end it with :meth:`stop` (or ``with``)."""
 
@@ -97,13 +150,15 @@ class Sandbox:
         state: SandboxState,
         threads: list[ServerThread],
         evoq_version: str,
+        license_email: str = ACCOUNT_EMAIL,
+        license_invoice: str = PRODUCTION_INVOICE,
     ) -> None:
         self.old = old
         self.new = new
         self.licensing = licensing
         self.evoq_version = evoq_version
-        self.license_email = ACCOUNT_EMAIL
-        self.license_invoice = PRODUCTION_INVOICE
+        self.license_email = license_email
+        self.license_invoice = license_invoice
         self._state = state
         self._threads = threads
 
@@ -121,6 +176,9 @@ class Sandbox:
         evoq_version: str = "9.1",
         seed_licenses: int = 0,
         ports: Mapping[str, int | None] | None = None,
+        host_password: str | Mapping[str, str] | None = None,
+        license_email: str | None = None,
+        license_invoice: str | None = None,
     ) -> Sandbox:
         """Start the three services on 127.0.0.1 and return once all of them answer.
 
@@ -130,6 +188,14 @@ class Sandbox:
             seed_licenses: extra licenses of varied types to put on the old server.
             ports: ``{"old": N, "new": N, "licensing": N}``; a missing or ``None`` port is
                 chosen free.
+            host_password: the host account's password on both servers, or per server
+                (``{"old": ..., "new": ...}``); by default a fresh random one each start.
+            license_email: the account email of every invoice (default
+                ``licensing@example.com``).
+            license_invoice: the production invoice number (default ``INV001-1``); upper
+                case, and not one of the catalogue's other numbers.
+
+        Known, distinctive values let a test look for them in every artifact of a run.
 
         Raises:
             FaultSpecError: a fault spec is unknown.
@@ -144,6 +210,9 @@ class Sandbox:
             raise SandboxError(
                 f"seed_licenses must be between 0 and {MAX_SEED_LICENSES}, got {seed_licenses}."
             )
+        email, invoice, host_passwords = _known_values(
+            host_password, license_email, license_invoice, seed_licenses
+        )
         wanted = dict(ports or {})
         unknown = sorted(set(wanted) - set(PORT_KEYS))
         if unknown:
@@ -170,7 +239,13 @@ class Sandbox:
         identities = [
             ServerIdentity(key, name, server_id_for(name)) for key, name in SERVER_NAMES.items()
         ]
-        state = SandboxState(identities, faults=parsed, seed_licenses=seed_licenses)
+        state = SandboxState(
+            identities,
+            faults=parsed,
+            seed_licenses=seed_licenses,
+            email=email,
+            production_invoice=invoice,
+        )
         signer = KeySigner()
         infos = {}
         threads = [
@@ -181,7 +256,10 @@ class Sandbox:
             )
         ]
         for identity, sock in zip(identities, (old_sock, new_sock), strict=True):
-            passwords = {"host": _password(), "admin": _password()}
+            passwords = {
+                "host": host_passwords.get(identity.key) or _password(),
+                "admin": _password(),
+            }
             config = dnn_server.DnnServerConfig(
                 identity=identity,
                 url=urls[identity.key],
@@ -209,6 +287,8 @@ class Sandbox:
             state=state,
             threads=threads,
             evoq_version=evoq_version,
+            license_email=email,
+            license_invoice=invoice,
         )
         try:
             for thread in threads:

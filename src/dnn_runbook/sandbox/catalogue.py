@@ -73,15 +73,21 @@ _SEED_TYPES = (
 )
 
 
-def standard_invoices(today: date) -> dict[str, Invoice]:
-    """Return the catalogue every sandbox starts with, dated relative to ``today``."""
+def standard_invoices(
+    today: date, *, email: str = ACCOUNT_EMAIL, production_invoice: str = PRODUCTION_INVOICE
+) -> dict[str, Invoice]:
+    """Return the catalogue every sandbox starts with, dated relative to ``today``.
+
+    ``email`` and ``production_invoice`` replace the account's email and its production invoice
+    number (``INV001-1``), so that a test can fill known, distinctive values and look for them.
+    """
     year = today + timedelta(days=365)
 
     def invoice(number: str, kind: LicenseType, expires: date, service: date) -> Invoice:
-        return Invoice(number, ACCOUNT_EMAIL, kind, expires, service)
+        return Invoice(number, email, kind, expires, service)
 
     items = [
-        invoice(PRODUCTION_INVOICE, LicenseType.PRODUCTION, year, year),
+        invoice(production_invoice, LicenseType.PRODUCTION, year, year),
         invoice("INV002-1", LicenseType.DEVELOPMENT, year, year),
         invoice("INV003-1", LicenseType.STAGING, year, year),
         invoice("INV004-1", LicenseType.TEST, year, year),
@@ -92,7 +98,7 @@ def standard_invoices(today: date) -> dict[str, Invoice]:
     return {item.number: item for item in items}
 
 
-def seed_invoices(count: int, today: date) -> list[Invoice]:
+def seed_invoices(count: int, today: date, *, email: str = ACCOUNT_EMAIL) -> list[Invoice]:
     """Return ``count`` extra invoices of varied types and dates for a crowded license table.
 
     Every seventh one has expired, so that a long table also shows past dates.
@@ -104,7 +110,5 @@ def seed_invoices(count: int, today: date) -> list[Invoice]:
             expires = today - timedelta(days=1 + index % 90)
         else:
             expires = today + timedelta(days=30 + (index * 37) % 700)
-        out.append(
-            Invoice(f"INV{1000 + index}-1", ACCOUNT_EMAIL, kind, expires, max(expires, today))
-        )
+        out.append(Invoice(f"INV{1000 + index}-1", email, kind, expires, max(expires, today)))
     return out

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from dnn_runbook.sandbox.catalogue import (
+    ACCOUNT_EMAIL,
     PRODUCTION_INVOICE,
     Invoice,
     LicenseType,
@@ -112,8 +113,12 @@ class SandboxState:
         *,
         faults: Faults,
         seed_licenses: int = 0,
+        email: str = ACCOUNT_EMAIL,
+        production_invoice: str = PRODUCTION_INVOICE,
     ) -> None:
         self.lock = threading.RLock()
+        self._email = email
+        self._production_invoice = production_invoice
         self._servers = {server.key: server for server in servers}
         self._start_faults = faults
         self._seed_count = seed_licenses
@@ -136,7 +141,9 @@ class SandboxState:
             today = date.today()
             self._faults = self._start_faults
             self._licenses = {key: [] for key in self._servers}
-            self._invoices = standard_invoices(today)
+            self._invoices = standard_invoices(
+                today, email=self._email, production_invoice=self._production_invoice
+            )
             self._activations = {}
             self._activation_times = {}
             self._used_key_nonces = {key: set() for key in self._servers}
@@ -146,8 +153,9 @@ class SandboxState:
             if old is not None:
                 # Seeded rows are dated in the past, so their events come before the start.
                 if not self._faults.old_unlicensed:
-                    self._seed(old, self._invoices[PRODUCTION_INVOICE], now - timedelta(days=180))
-                for invoice in seed_invoices(self._seed_count, today):
+                    production = self._invoices[self._production_invoice]
+                    self._seed(old, production, now - timedelta(days=180))
+                for invoice in seed_invoices(self._seed_count, today, email=self._email):
                     self._invoices[invoice.number] = invoice
                     self._seed(old, invoice, now - timedelta(days=90))
             self._history.append(Event(now, "sandbox_started" if initial else "sandbox_reset"))
