@@ -8,6 +8,7 @@ and after every step, so a run killed at any moment can be resumed.
 from __future__ import annotations
 
 import getpass
+import os
 import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -198,6 +199,7 @@ class Run:
                 version=__version__,
                 user=_user(),
                 host=platform.node(),
+                pid=os.getpid(),
                 steps=len(self.steps),
             )
             if self.options.resume is not None:
