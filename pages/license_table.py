@@ -18,6 +18,7 @@ from datetime import date
 from enum import StrEnum
 
 from dnn_runbook.exceptions import PageStructureError
+from dnn_runbook.licenses import mask_invoice
 
 __all__ = [
     "Column",
@@ -39,13 +40,6 @@ class Column(StrEnum):
     WEB_SERVER = "web server"
     ACTIVATED = "activated"
     EXPIRES = "expires"
-
-
-def mask_invoice(invoice: str) -> str:
-    """Show an invoice number as its last four characters at most (the evidence rule)."""
-    if len(invoice) <= 4:
-        return "*" * len(invoice)
-    return "*" + invoice[-4:]
 
 
 @dataclass(frozen=True, slots=True)

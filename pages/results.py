@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from dnn_runbook.licenses import LicenseType as LicenseType
+
 __all__ = [
     "FailureReason",
     "LicenseType",
@@ -26,16 +28,6 @@ __all__ = [
     "classify",
     "redact",
 ]
-
-
-class LicenseType(StrEnum):
-    """The license types of the Add License form, in the form's own order and spelling."""
-
-    PRODUCTION = "Production"
-    STAGING = "Staging"
-    FAILOVER = "Failover"
-    TEST = "Test"
-    DEVELOPMENT = "Development"
 
 
 class OutcomeKind(StrEnum):

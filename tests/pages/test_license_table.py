@@ -164,8 +164,9 @@ class TestLicenseRow:
         """A row's repr shows at most the last four characters of its invoice."""
         row = LicenseRow("Production", "INV-SECRET-0001", "WEB-OLD", True, None)
         assert "INV-SECRET" not in repr(row)
-        assert row.masked_invoice == "*0001"
+        assert row.masked_invoice == "••••0001"
 
     def test_mask_of_a_short_invoice(self) -> None:
-        """An invoice of four characters or fewer is masked whole."""
-        assert mask_invoice("1234") == "****"
+        """A short invoice shows at most half of itself."""
+        assert mask_invoice("1234") == "••••34"
+        assert mask_invoice("1") == "••••"

@@ -44,12 +44,12 @@ class TestLicenseType:
             LicenseType.parse("Prod")
 
     def test_order_and_spelling(self) -> None:
-        """The types, as the Add License form spells them."""
+        """The types, as the Add License form spells and orders them."""
         assert [str(t) for t in LicenseType] == [
             "Production",
             "Staging",
-            "Test",
             "Failover",
+            "Test",
             "Development",
         ]
 

@@ -66,7 +66,7 @@ SMALL_ENVIRON = {
 }
 
 ACTIONS = "preflight, add_license, remove_license, verify_license, confirm, wait_http, screenshot"
-TYPES = "Production, Staging, Test, Failover, Development"
+TYPES = "Production, Staging, Failover, Test, Development"
 
 
 def problems_of(

@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from dnn_runbook.licenses import MASK
 from dnn_runbook.runbook.durations import DURATION_FORMS, parse_duration
 from dnn_runbook.runbook.loader import Source
 from dnn_runbook.runbook.problems import Problem, Severity
-from dnn_runbook.runbook.secrets import MASK, Secret, SecretKind
+from dnn_runbook.runbook.secrets import Secret, SecretKind
 from dnn_runbook.runbook.variables import Lookup, VariableProblem, substitute
 
 _TAG = "tag:yaml.org,2002:"

@@ -64,7 +64,7 @@ _DOCS: Final[Mapping[str, str]] = {
     "id": "A unique slug naming the step; evidence files carry it.",
     "action": "What the step does.",
     "server": "The name of the server (under servers:) the step acts on.",
-    "type": "The license type: Production, Staging, Test, Failover or Development.",
+    "type": "The license type: Production, Staging, Failover, Test or Development.",
     "activation": "automatic (through the licensing service) or manual (with a pasted key).",
     "activation_key_file": "Manual activation: a file holding the key, relative to the "
     "runbook's folder; read when the step runs.",

@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar, Final, Literal, TypeAlias
 
+from dnn_runbook.licenses import LicenseType as LicenseType
 from dnn_runbook.runbook.durations import format_duration
 from dnn_runbook.runbook.secrets import Secret
 
@@ -27,28 +28,6 @@ DEFAULT_WAIT_TIMEOUT: Final = timedelta(minutes=5)
 DEFAULT_WAIT_INTERVAL: Final = timedelta(seconds=5)
 
 Expiry: TypeAlias = date | Literal["future"]
-
-
-class LicenseType(StrEnum):
-    """The license types Evoq's Add License form offers, spelled as the page shows them."""
-
-    PRODUCTION = "Production"
-    STAGING = "Staging"
-    TEST = "Test"
-    FAILOVER = "Failover"
-    DEVELOPMENT = "Development"
-
-    @classmethod
-    def parse(cls, text: str) -> LicenseType:
-        """Return the type named by ``text``, in any letter case.
-
-        Raises:
-            ValueError: ``text`` names no license type.
-        """
-        for member in cls:
-            if member.value.casefold() == text.strip().casefold():
-                return member
-        raise ValueError(f"{text!r} is not a license type")
 
 
 class Activation(StrEnum):

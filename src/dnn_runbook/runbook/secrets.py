@@ -11,8 +11,7 @@ import hmac
 from enum import StrEnum
 from typing import NoReturn
 
-#: What a hidden value looks like; always four dots, so the length of a value is not shown.
-MASK = "••••"
+from dnn_runbook.licenses import MASK, mask_invoice
 
 
 class SecretKind(StrEnum):
@@ -53,8 +52,7 @@ class Secret:
     def masked(self) -> str:
         """Return the form that may be shown: ``'••••01-1'`` for an invoice, else ``'••••'``."""
         if self._kind is SecretKind.INVOICE:
-            shown = min(4, len(self._value) // 2)
-            return MASK + self._value[-shown:] if shown else MASK
+            return mask_invoice(self._value)
         return MASK
 
     def __str__(self) -> str:
