@@ -21,22 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
-
-class LicenseType(StrEnum):
-    """The license types of the Add License form, in the form's order."""
-
-    PRODUCTION = "Production"
-    STAGING = "Staging"
-    FAILOVER = "Failover"
-    TEST = "Test"
-    DEVELOPMENT = "Development"
-
-    @property
-    def single_activation(self) -> bool:
-        """Production, Staging, Failover and Test activate on one server at a time."""
-        return self is not LicenseType.DEVELOPMENT
+from dnn_runbook.licenses import LicenseType as LicenseType
 
 
 @dataclass(frozen=True, slots=True)
