@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from dnn_runbook.sandbox import Sandbox
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_RUNBOOK = REPO / "runbook.yaml"
@@ -62,3 +66,14 @@ def journal(run_dir: Path) -> dict[str, Any]:
     """A run's state.json."""
     data: dict[str, Any] = json.loads((run_dir / "state.json").read_text())
     return data
+
+
+def in_worker_thread(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Call ``function`` in a thread of its own and return its result (or raise its error).
+
+    The runner drives Playwright's sync API, which refuses to start in a thread whose asyncio
+    loop is running - as pytest-playwright's own Playwright leaves the main thread once any
+    test has used the ``page`` fixture. A fresh thread has no loop.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="runner") as pool:
+        return pool.submit(function, *args, **kwargs).result()

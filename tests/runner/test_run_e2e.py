@@ -19,6 +19,7 @@ from tests.support import (
     SEED_RUNBOOK,
     changes,
     holdings,
+    in_worker_thread,
     journal,
     only_run_dir,
     write_env,
@@ -31,7 +32,8 @@ class TestRehearse:
     def test_the_seed_runbook_moves_the_license(self, evidence_dir: Path) -> None:
         """The whole seed procedure: afterwards only the new server holds Production."""
         printed: list[str] = []
-        result = rehearse(
+        result = in_worker_thread(
+            rehearse,
             SEED_RUNBOOK,
             faults=[],
             echo=printed.append,
@@ -56,9 +58,9 @@ class TestRun:
     ) -> None:
         """A second run of the finished migration changes nothing: its preflight refuses it."""
         options = {**RUN_DEFAULTS, "assume_yes": True, "evidence_dir": evidence_dir}
-        assert execute(SEED_RUNBOOK, env_file=env_file, **options) == 0
+        assert in_worker_thread(execute, SEED_RUNBOOK, env_file=env_file, **options) == 0
         before = holdings(sandbox.state())
-        assert execute(SEED_RUNBOOK, env_file=env_file, **options) == 4
+        assert in_worker_thread(execute, SEED_RUNBOOK, env_file=env_file, **options) == 4
         assert holdings(sandbox.state()) == before
 
     def test_invalid_runbook_exits_2_and_starts_nothing(
@@ -81,7 +83,10 @@ class TestRun:
         """'no' at the DNS step stops with exit 3 after the Development license; resume ends it."""
         monkeypatch.setattr("sys.stdin", io.StringIO("no\n"))
         options = {**RUN_DEFAULTS, "evidence_dir": evidence_dir}
-        assert execute(SEED_RUNBOOK, env_file=env_file, assume_yes=False, **options) == 3
+        assert (
+            in_worker_thread(execute, SEED_RUNBOOK, env_file=env_file, assume_yes=False, **options)
+            == 3
+        )
         held = holdings(sandbox.state())
         assert [t for t, _ in held["old"]] == ["Production"]
         assert [t for t, _ in held["new"]] == ["Development"]
@@ -92,7 +97,9 @@ class TestRun:
         assert statuses["remove-prod-on-old"] == "pending"
 
         monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
-        code = execute(SEED_RUNBOOK, env_file=env_file, assume_yes=False, resume=run_dir, **options)
+        code = in_worker_thread(
+            execute, SEED_RUNBOOK, env_file=env_file, assume_yes=False, resume=run_dir, **options
+        )
         assert code == 0
         held = holdings(sandbox.state())
         assert held["old"] == []
@@ -112,7 +119,7 @@ class TestRun:
         env = write_env(sandbox, tmp_path / "env")
         assert changes(sandbox.state()) == []
         options = {**RUN_DEFAULTS, "assume_yes": True, "evidence_dir": evidence_dir}
-        assert execute(SEED_RUNBOOK, env_file=env, **options) == 4
+        assert in_worker_thread(execute, SEED_RUNBOOK, env_file=env, **options) == 4
         assert changes(sandbox.state()) == []
         record = journal(only_run_dir(evidence_dir))
         assert record["steps"][0]["status"] == "refused"
@@ -127,7 +134,8 @@ class TestFirewalledNewServer:
         self, evidence_dir: Path
     ) -> None:
         """licensing-down:new with manual activation: the Server ID is recorded, the move completes."""
-        result = rehearse(
+        result = in_worker_thread(
+            rehearse,
             FIREWALLED,
             faults=["licensing-down:new"],
             echo=lambda _line: None,
@@ -148,7 +156,8 @@ class TestFirewalledNewServer:
         self, evidence_dir: Path
     ) -> None:
         """The seed runbook (automatic activation) refuses to start: exit 4, nothing changed."""
-        result = rehearse(
+        result = in_worker_thread(
+            rehearse,
             SEED_RUNBOOK,
             faults=["licensing-down:new"],
             echo=lambda _line: None,

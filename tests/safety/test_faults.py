@@ -23,6 +23,7 @@ from tests.support import (
     SEED_RUNBOOK,
     changes,
     holdings,
+    in_worker_thread,
     journal,
     only_run_dir,
     write_env,
@@ -59,7 +60,8 @@ class TestFaultsAtTheStepsThatMatter:
 
         def attempt(actions: dict[int, Callable[[], object]], resume: Path | None) -> int:
             monkeypatch.setattr("sys.stdin", Operator(actions))
-            return execute(
+            return in_worker_thread(
+                execute,
                 CHECKPOINTED,
                 env_file=env,
                 assume_yes=False,
@@ -110,8 +112,13 @@ class TestFaultsAtTheStepsThatMatter:
         """licensing-down from the start: preflight refuses with exit 4 and changes nothing."""
         sandbox = sandbox_factory(faults=["licensing-down"])
         env = write_env(sandbox, tmp_path / "env")
-        code = execute(
-            SEED_RUNBOOK, env_file=env, assume_yes=True, evidence_dir=tmp_path / "e", **RUN_DEFAULTS
+        code = in_worker_thread(
+            execute,
+            SEED_RUNBOOK,
+            env_file=env,
+            assume_yes=True,
+            evidence_dir=tmp_path / "e",
+            **RUN_DEFAULTS,
         )
         assert code == 4
         assert changes(sandbox.state()) == []
@@ -139,13 +146,13 @@ def test_degraded_services_still_end_safely(
     env = write_env(sandbox, tmp_path / "env")
     evidence = tmp_path / "evidence"
     options: dict[str, Any] = {**RUN_DEFAULTS, "assume_yes": True, "evidence_dir": evidence}
-    code = execute(SEED_RUNBOOK, env_file=env, **options)
+    code = in_worker_thread(execute, SEED_RUNBOOK, env_file=env, **options)
     run_dir = only_run_dir(evidence)
     if code != 0:
         assert code == 1, journal(run_dir)
         assert_never_unsafe(sandbox.state(), sandbox.license_invoice, cutover_time(run_dir))
         sandbox.clear_faults()
-        code = execute(SEED_RUNBOOK, env_file=env, resume=run_dir, **options)
+        code = in_worker_thread(execute, SEED_RUNBOOK, env_file=env, resume=run_dir, **options)
     assert code == 0, journal(run_dir)
     assert moved(sandbox)
     assert_never_unsafe(sandbox.state(), sandbox.license_invoice, cutover_time(run_dir))
