@@ -169,3 +169,58 @@ class TestFirewalledNewServer:
         assert changes(result.state) == []
         message = journal(only_run_dir(evidence_dir))["steps"][0]["message"]
         assert "new cannot reach the DNN licensing service" in message
+
+
+class TestManualActivationKeys:
+    def test_key_from_a_file_and_from_the_prompt(
+        self,
+        sandbox: Sandbox,
+        env_file: Path,
+        evidence_dir: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """Development's key comes from activation_key_file, Production's is pasted at the
+        prompt once the Server ID is shown; neither key reaches the evidence or the output."""
+        from dnn_runbook.rehearsal import key_provider
+        from dnn_runbook.runbook import load
+
+        text = FIREWALLED.read_text().replace(
+            "    type: Development\n    activation: manual\n",
+            "    type: Development\n    activation: manual\n    activation_key_file: dev.key\n",
+        )
+        runbook = tmp_path / "runbook.yaml"
+        runbook.write_text(text)
+        steps = {s.id: s for s in load(runbook, env_file=env_file).steps}
+        issue = key_provider(sandbox)
+        server_id = sandbox.new.server_id
+        dev_key = issue(server_id, steps["add-dev-on-new"])  # type: ignore[arg-type]
+        (tmp_path / "dev.key").write_text(dev_key + "\n")
+        pasted: list[str] = []
+
+        class Paste:
+            def readline(self) -> str:
+                pasted.append(issue(server_id, steps["add-prod-on-new"]))  # type: ignore[arg-type]
+                return pasted[-1] + "\n"
+
+            def isatty(self) -> bool:
+                return False
+
+        monkeypatch.setattr("sys.stdin", Paste())
+        sandbox.set_faults(["licensing-down:new"])
+        code = in_worker_thread(
+            execute, runbook, env_file=env_file, assume_yes=True, evidence_dir=evidence_dir,
+            **RUN_DEFAULTS,
+        )  # fmt: skip
+        assert code == 0
+        assert len(pasted) == 1
+        held = holdings(sandbox.state())
+        assert [t for t, _ in held["new"]] == ["Production"]
+        printed = capsys.readouterr()
+        assert "Server ID of new" in printed.out
+        run_dir = only_run_dir(evidence_dir)
+        for key in (dev_key, pasted[0]):
+            assert key not in printed.out + printed.err
+            for path in run_dir.iterdir():
+                assert key.encode() not in path.read_bytes(), path.name
