@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from dnn_runbook import __version__
-from dnn_runbook.cli import doctor, plan, rehearse, run, validate, verify
+from dnn_runbook.cli import doctor, plan, rehearse, report, run, validate, verify
 from dnn_runbook.cli import sandbox as sandbox_command
 
 app = typer.Typer(
@@ -53,6 +53,7 @@ app.command("doctor")(doctor.doctor)
 app.command("rehearse")(rehearse.rehearse)
 app.command("sandbox")(sandbox_command.sandbox)
 app.command("verify")(verify.verify)
+app.command("report")(report.report)
 
 
 def main() -> None:

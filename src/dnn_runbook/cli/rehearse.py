@@ -33,6 +33,7 @@ def rehearse(
     show_license_ids: opt.ShowLicenseIds = False,
     screenshots: opt.Screenshots = True,
     timeout: opt.Timeout = 30,
+    trace: opt.Trace = "off",
 ) -> None:
     """Rehearse RUNBOOK (default ./runbook.yaml) against a fresh sandbox: an old and a new
     Evoq server and the licensing service on 127.0.0.1. Exit codes as for 'run'."""
@@ -53,6 +54,7 @@ def rehearse(
         show_license_ids=show_license_ids,
         screenshots=screenshots,
         timeout=timeout,
+        trace=trace,
     )
     if result.exit_code:
         raise typer.Exit(result.exit_code)

@@ -35,6 +35,7 @@ def run(
     show_license_ids: opt.ShowLicenseIds = False,
     screenshots: opt.Screenshots = True,
     timeout: opt.Timeout = 30,
+    trace: opt.Trace = "off",
 ) -> None:
     """Run RUNBOOK step by step, with preflight, interlocks and evidence.
 
@@ -53,6 +54,7 @@ def run(
         show_license_ids=show_license_ids,
         screenshots=screenshots,
         timeout=timeout,
+        trace=trace,
         resume=resume,
     )
     if code:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -61,6 +61,14 @@ Screenshots = Annotated[
         "journal, the events and the manifest.",
     ),
 ]
+Trace = Annotated[
+    Literal["on", "retain-on-failure", "off"],
+    typer.Option(
+        "--trace",
+        help="Keep a Playwright trace of each server's browser (trace-<server>.zip, scrubbed of "
+        "every secret): always (on), only when the run fails (retain-on-failure), or never.",
+    ),
+]
 Timeout = Annotated[
     float,
     typer.Option(
@@ -84,8 +92,10 @@ def execute(
     timeout: float,
     resume: Path | None = None,
     key_provider: object = None,
+    trace: str = "off",
 ) -> int:
     """Load the runbook (exit 2 when invalid, before anything starts), run it, return the code."""
+    from dnn_runbook.evidence.trace import TraceMode
     from dnn_runbook.exceptions import DnnRunbookError, RunbookInvalidError, RunError
     from dnn_runbook.runbook import load
     from dnn_runbook.runner.console import Console
@@ -109,6 +119,7 @@ def execute(
         timeout_ms=timeout * 1000,
         screenshots=screenshots,
         show_license_ids=show_license_ids,
+        trace=TraceMode(trace),
         settings=settings,
     )
     console = Console()

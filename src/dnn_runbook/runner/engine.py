@@ -21,7 +21,9 @@ from dnn_runbook.browser import started_browser
 from dnn_runbook.evidence.manifest import MANIFEST_NAME, Manifest
 from dnn_runbook.evidence.recorder import EvidenceRecorder
 from dnn_runbook.evidence.redact import Redactor
+from dnn_runbook.evidence.report import write_report
 from dnn_runbook.evidence.run_dir import create_run_dir
+from dnn_runbook.evidence.trace import TraceMode, keep_traces
 from dnn_runbook.evidence.verify import LEFTOVER
 from dnn_runbook.exceptions import (
     DnnRunbookError,
@@ -67,6 +69,8 @@ class RunOptions:
     #: False: the minimum evidence the tool allows (journal, events, manifest; no screenshots).
     screenshots: bool = True
     show_license_ids: bool = False
+    #: Keep a scrubbed Playwright trace of each server's browser context (``--trace``).
+    trace: TraceMode = TraceMode.OFF
     settings: RunSettings = field(default_factory=RunSettings)
 
 
@@ -113,6 +117,8 @@ class Run:
         self.steps = steps_to_run(runbook)
         self.redactor = Redactor(secret_values(runbook))
         self.log = structlog.get_logger()
+        #: Secrets learnt during the run (activation keys); shared by every step's context.
+        self.learned_secrets: list[str] = []
 
     # -- the run directory -------------------------------------------------------------------
 
@@ -210,8 +216,29 @@ class Run:
             self.log.info("run_finished", status=journal.status.value, exit_code=int(exit_code))
             evidence.refresh(eventlog.FILE_NAME, None)
             evidence.refresh(JOURNAL_NAME, None)
+        # The report is the run directory's last file: nothing is logged after it.
+        report = self._report(evidence)
         self._summary(journal, run_dir, error)
+        if report is not None:
+            self.console.line(f"Report: {report}")
+            self.console.line(f"Manifest head (record it in the ticket): {manifest.head}")
         return RunOutcome(int(exit_code), run_dir, journal, error)
+
+    def _secrets(self) -> list[str]:
+        """Every secret the run knows now: the runbook's and the activation keys learnt."""
+        return [*secret_values(self.runbook), *self.learned_secrets]
+
+    def _report(self, evidence: EvidenceRecorder) -> Path | None:
+        """Write ``report.html`` and chain it; a report that fails never hides the outcome."""
+        try:
+            name = write_report(evidence.manifest, redactor=Redactor(self._secrets()))
+        except Exception as exc:  # noqa: BLE001 - the run's outcome matters more than its report
+            self.console.warn(
+                f"The report could not be written ({self.redactor.redact(str(exc))}); build it "
+                f"with 'dnn-runbook report {evidence.run_dir}'."
+            )
+            return None
+        return evidence.run_dir / name
 
     def _repair(self, run_dir: Path, evidence: EvidenceRecorder) -> None:
         """Tidy what a killed run left: partial temporary files go, whole unchained files are
@@ -253,8 +280,18 @@ class Run:
                     timeout_ms=self.options.timeout_ms,
                     mask_license_ids=not self.options.show_license_ids,
                     activity=self.console.activity,
+                    trace=self.options.trace.records,
                 ) as sessions:
-                    return self._loop(journal, evidence, sessions)
+                    outcome = self._loop(journal, evidence, sessions)
+                    if self.options.trace.keeps(failed=outcome[0] != ExitCode.OK):
+                        # Before the contexts close: a trace is saved from a live context.
+                        keep_traces(
+                            {session.name: session.stop_tracing for session in sessions.opened()},
+                            manifest=evidence.manifest,
+                            secrets=self._secrets(),
+                            log=self.log,
+                        )
+                    return outcome
         except KeyboardInterrupt:
             return self._stopped(
                 journal,
@@ -287,6 +324,7 @@ class Run:
                 console=self.console,
                 settings=self.options.settings,
                 log=self.log.bind(step_id=step.id, step_index=step.index, action=step.action.value),
+                extra_secrets=self.learned_secrets,
             )
             with self.console.step(position[step.id], total, step.id, step.describe()):
                 record.status = StepStatus.RUNNING

@@ -37,6 +37,7 @@ class ServerSession:
         timeout_ms: float,
         mask_license_ids: bool = True,
         activity: Callable[[str], None] = lambda _text: None,
+        trace: bool = False,
     ) -> None:
         self.spec = spec
         self.timeout_ms = timeout_ms
@@ -47,6 +48,10 @@ class ServerSession:
             base_url=spec.url,
         )
         self.context.set_default_timeout(timeout_ms)
+        self.tracing = trace
+        if trace:
+            # No screenshots: pixels cannot be scrubbed of secrets; the DOM snapshots can.
+            self.context.tracing.start(screenshots=False, snapshots=True, sources=False)
         self.page: Page = self.context.new_page()
         self._about: AboutPage | None = None
         self.logins = 0
@@ -104,6 +109,13 @@ class ServerSession:
             caret="hide",
         )
 
+    def stop_tracing(self, path: Path) -> None:
+        """Stop this context's trace and save it to ``path``: a RAW trace that holds every typed
+        secret, for ``dnn_runbook.evidence.trace`` to scrub. Does nothing when not tracing."""
+        if self.tracing:
+            self.tracing = False
+            self.context.tracing.stop(path=path)
+
     def close(self) -> None:
         """Close the tab and its context."""
         self.context.close()
@@ -143,6 +155,7 @@ def session_pool(
     timeout_ms: float,
     mask_license_ids: bool,
     activity: Callable[[str], None],
+    trace: bool = False,
 ) -> Iterator[SessionPool]:
     """A :class:`SessionPool` over ``browser``, closed on exit."""
     pool = SessionPool(
@@ -152,6 +165,7 @@ def session_pool(
             timeout_ms=timeout_ms,
             mask_license_ids=mask_license_ids,
             activity=activity,
+            trace=trace,
         )
     )
     try:
