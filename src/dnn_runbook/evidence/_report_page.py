@@ -187,6 +187,9 @@ class _Page:
             ("Wall time", self.t(_elapsed(total)) + (" (resumes included)" if ev.resumed else "")),
             ("Browser", self.t(ev.browser or "—")),
             ("Playwright traces", self._traces()),
+            ("Evidence", f"{len(ev.entries)} files chained in <code>manifest.json</code>; chain "
+             f'head before this report <code>{self.t(self.chain_head[:16])}…</code> '
+             '(<a href="#integrity">details</a>)'),
             ("Outcome", f'<span class="pill {tone}">{self.t(label)}</span> {self.t(meaning)}'),
         ]  # fmt: skip
         stop = self._stop_reason()
@@ -417,7 +420,7 @@ class _Page:
             for e in self.ev.entries
         )  # fmt: skip
         return (
-            '<section class="card"><h2>Evidence and integrity</h2>'
+            '<section class="card" id="integrity"><h2>Evidence and integrity</h2>'
             "<p>Chain head of <code>manifest.json</code> <b>before this report was added</b>:</p>"
             f'<p class="head"><code>{self.t(self.chain_head)}</code></p>'
             '<p class="muted">This report is then chained into the manifest as its last file, so '
@@ -477,6 +480,7 @@ header.top .kicker{margin:0;color:#8fb3cf;text-transform:uppercase;letter-spacin
 header.top .sub{margin:0;color:#c6d3de}
 header.top code{color:#fff}
 main{padding-top:24px;padding-bottom:16px}
+.card>:last-child{margin-bottom:0}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 24px 20px;
 margin:0 0 18px;box-shadow:0 1px 2px rgba(16,24,40,.05)}
 h2{font-size:18px;margin:0 0 12px}
@@ -525,7 +529,7 @@ figure img{display:block;width:100%;height:auto;border:1px solid var(--line);bor
 figcaption{font-size:12.5px;color:var(--muted);margin-top:6px}figcaption b{color:var(--ink)}
 .zoom input{position:absolute;opacity:0;pointer-events:none}
 .zoom input:checked+img{position:fixed;inset:0;margin:auto;width:auto;height:auto;max-width:96vw;max-height:96vh;
-z-index:10;cursor:zoom-out;border:0;box-shadow:0 0 0 100vmax rgba(9,17,25,.86)}
+z-index:10;cursor:zoom-out;border:0;outline:2px solid rgba(255,255,255,.7);box-shadow:0 0 0 100vmax rgba(9,17,25,.86)}
 .missing{display:flex;align-items:center;justify-content:center;aspect-ratio:1280/860;background:var(--bad-bg);
 color:var(--bad);border:2px dashed var(--bad);border-radius:6px;font-weight:600}
 pre.file{background:#f7f9fb;border:1px solid var(--line);border-radius:6px;padding:10px 12px;
