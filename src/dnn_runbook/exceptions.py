@@ -113,7 +113,9 @@ class InterlockError(StepFailedError):
 
     def __init__(self, rule: str, message: str) -> None:
         self.rule = rule
-        super().__init__(f"Interlock {rule!r} stopped the step before anything was clicked: {message}")
+        super().__init__(
+            f"Interlock {rule!r} stopped the step before anything was clicked: {message}"
+        )
 
 
 class ActivationLostError(StepFailedError):
