@@ -61,7 +61,7 @@ def mask_sandbox() -> Iterator[Sandbox]:
         yield sandbox
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def decoder(browser: Browser) -> Iterator[Page]:
     """A blank tab whose canvas decodes screenshots."""
     context = browser.new_context()
@@ -79,15 +79,16 @@ def _session(browser: Browser, sandbox: Sandbox, *, mask_license_ids: bool) -> S
     return ServerSession(browser, spec, timeout_ms=15_000, mask_license_ids=mask_license_ids)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def session(browser: Browser, mask_sandbox: Sandbox) -> Iterator[ServerSession]:
-    """A run's session on the old server, masking as a run does by default."""
+    """A run's session on the old server, masking as a run does by default (each test brings
+    the tab to the state it checks; none changes the server)."""
     opened = _session(browser, mask_sandbox, mask_license_ids=True)
     yield opened
     opened.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def showing_session(browser: Browser, mask_sandbox: Sandbox) -> Iterator[ServerSession]:
     """A run's session with --show-license-ids."""
     opened = _session(browser, mask_sandbox, mask_license_ids=False)
@@ -153,7 +154,8 @@ def _check(
 
 
 def _logged_in_about(session: ServerSession) -> Any:
-    about = session.about()
+    """Settings > About loaded afresh: whatever an earlier test left open is gone."""
+    about = session.about(reload=True)
     assert about.licenses(), "the old server should hold the seeded Production license"
     return about
 
