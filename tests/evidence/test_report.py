@@ -267,6 +267,22 @@ class TestSafety:
         assert "3456-7" not in text
         assert "*56-7" in text
 
+    def test_only_files_the_manifest_lists_are_embedded(
+        self, make_run: Callable[..., FakeRun], tmp_path: Path
+    ) -> None:
+        """A journal naming a file outside the run directory cannot pull it into the report."""
+        outside = tmp_path / "outside-secret.txt"
+        outside.write_text("private key material")
+        run = make_run()
+        record = json.loads((run.run_dir / "state.json").read_text())
+        record["steps"][0]["screenshots"] += ["../../outside-secret.txt", "missing.png"]
+        (run.run_dir / "state.json").write_text(json.dumps(record))
+        run.manifest.add("state.json")
+        page = _report(run)
+        assert "private key material" not in page
+        assert "../../outside-secret.txt is not in the manifest, so it is not shown" in page
+        assert "missing.png is not in the manifest" in page
+
 
 class TestChain:
     def test_report_is_chained_last_and_states_the_head_before_it(

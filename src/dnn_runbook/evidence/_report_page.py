@@ -309,15 +309,29 @@ class _Page:
             )
         return "".join(out)
 
-    def _figure(self, name: str, caption: str) -> str:
+    def _read(self, name: str) -> bytes | str:
+        """The bytes of evidence file ``name``, or why it is not shown.
+
+        Only files the manifest lists are read, and never through a link: a journal that was
+        tampered with cannot make the report embed a file from outside the run directory.
+        """
+        if name not in self.entries:
+            return f"{name} is not in the manifest, so it is not shown"
         path = self.ev.run_dir / name
-        entry = self.entries.get(name)
+        if path.is_symlink():
+            return f"{name} is a link, not a file, so it is not shown"
         try:
-            data = path.read_bytes()
+            return path.read_bytes()
         except OSError:
+            return f"{name} is missing from the run directory"
+
+    def _figure(self, name: str, caption: str) -> str:
+        entry = self.entries.get(name)
+        data = self._read(name)
+        if isinstance(data, str):
             return (
-                f'<figure><div class="missing">{self.t(name)} is missing from the run directory'
-                f"</div><figcaption>{self.t(caption)}</figcaption></figure>"
+                f'<figure><div class="missing">{self.t(data)}</div>'
+                f"<figcaption>{self.t(caption)}</figcaption></figure>"
             )
         digest = hashlib.sha256(data).hexdigest()
         if entry is None:
@@ -336,10 +350,10 @@ class _Page:
         )
 
     def _text_file(self, name: str) -> str:
-        try:
-            text = (self.ev.run_dir / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return f'<p class="bad-text">{self.t(name)} is missing from the run directory.</p>'
+        data = self._read(name)
+        if isinstance(data, str):
+            return f'<p class="bad-text">{self.t(data)}.</p>'
+        text = data.decode("utf-8", errors="replace")
         if len(text) > _MAX_TEXT:
             text = text[:_MAX_TEXT] + "\n…"
         return f'<pre class="file">{self.t(text)}</pre>'
