@@ -40,7 +40,8 @@ def wait(ctx: StepContext, step: WaitHttpStep) -> ActionResult:
             if seen is None:
                 return ActionResult(
                     StepStatus.DONE,
-                    f"{step.url} answered HTTP {step.expect_status} after {polls} tries.",
+                    f"{step.url} answered HTTP {step.expect_status} "
+                    + ("at the first try." if polls == 1 else f"after {polls} tries."),
                 )
             if time.monotonic() + interval > deadline:
                 raise StepFailedError(
