@@ -16,6 +16,18 @@ T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[1]
 SEED_RUNBOOK = REPO / "runbook.yaml"
 
+#: Values for every variable of the seed runbook, for tests that never reach a server.
+FAKE_ENV = {
+    "DNN_OLD_URL": "http://127.0.0.1:9",
+    "DNN_NEW_URL": "http://127.0.0.1:9",
+    "DNN_OLD_USERNAME": "host",
+    "DNN_OLD_PASSWORD": "pw-old-secret",
+    "DNN_NEW_USERNAME": "host",
+    "DNN_NEW_PASSWORD": "pw-new-secret",
+    "DNN_LICENSE_EMAIL": "owner@example.com",
+    "DNN_LICENSE_INVOICE": "INV001-1",
+}
+
 #: The options of `execute` that the tests do not vary.
 RUN_DEFAULTS: dict[str, Any] = {
     "headed": False,

@@ -11,18 +11,7 @@ from dnn_runbook.runbook import load
 from dnn_runbook.runner.console import Console
 from dnn_runbook.runner.engine import Run, RunOptions, development_window
 from dnn_runbook.runner.journal import Journal, iso, utc_now
-from tests.support import SEED_RUNBOOK
-
-FAKE_ENV = {
-    "DNN_OLD_URL": "http://127.0.0.1:9",
-    "DNN_NEW_URL": "http://127.0.0.1:9",
-    "DNN_OLD_USERNAME": "host",
-    "DNN_OLD_PASSWORD": "pw-old-secret",
-    "DNN_NEW_USERNAME": "host",
-    "DNN_NEW_PASSWORD": "pw-new-secret",
-    "DNN_LICENSE_EMAIL": "owner@example.com",
-    "DNN_LICENSE_INVOICE": "INV001-1",
-}
+from tests.support import FAKE_ENV, SEED_RUNBOOK
 
 
 def earlier_run(evidence: Path, *, activated_ago: timedelta, removed: bool = False) -> Journal:
