@@ -58,7 +58,7 @@ Screenshots = Annotated[
     typer.Option(
         "--screenshots/--no-screenshots",
         help="Take before/after screenshots (the default); --no-screenshots keeps only the "
-        "journal, the events and the manifest.",
+        "journal, the events, the manifest and a report without images.",
     ),
 ]
 Trace = Annotated[
