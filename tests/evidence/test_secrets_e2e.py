@@ -25,15 +25,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
 
+from dnn_runbook.browser import started_browser
 from dnn_runbook.cli.run_options import execute
 from dnn_runbook.evidence.redact import REDACTED, Finding, SecretScanner
 from dnn_runbook.evidence.verify import verify_run_dir
 from dnn_runbook.rehearsal import key_provider
 from dnn_runbook.runbook import AddLicenseStep
 from dnn_runbook.sandbox import Sandbox
-from tests.support import REPO, RUN_DEFAULTS, holdings, only_run_dir
+from tests.support import REPO, RUN_DEFAULTS, holdings, in_worker_thread, only_run_dir
 
 pytestmark = pytest.mark.e2e
 
@@ -106,7 +106,8 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
             return keys[-1]
 
         with _everything_printed() as printed:
-            code = execute(
+            code = in_worker_thread(
+                execute,
                 FIREWALLED,
                 env_file=None,
                 environ={**os.environ, **sandbox.env()},
@@ -242,23 +243,37 @@ class TestReport:
         assert problems[0].startswith("report.html was altered")
 
     def test_it_looks_whole_in_chromium_without_javascript(
-        self, rehearsal: Rehearsal, browser: Browser, tmp_path: Path
+        self, rehearsal: Rehearsal, tmp_path: Path
     ) -> None:
         """Every screenshot loads, nothing overflows sideways, no request leaves the file."""
+        sizes, width, requests = in_worker_thread(
+            _open_report, rehearsal.run_dir / "report.html", tmp_path / "report.png"
+        )
+        assert len(sizes) >= 12
+        assert set(sizes) == {1280}
+        assert width <= 1440
+        assert (tmp_path / "report.png").stat().st_size > 100_000
+        assert all(url.startswith(("file:", "data:")) for url in requests), requests
+
+
+def _open_report(report: Path, shot: Path) -> tuple[list[int], int, list[str]]:
+    """Open ``report`` with JavaScript off, as the run's own browser layer starts Chromium.
+
+    Returns each image's natural width (0 if it did not load), the page's scroll width, and
+    every URL requested.
+    """
+    with started_browser() as (browser, _choice):
         context = browser.new_context(
             java_script_enabled=False, viewport={"width": 1440, "height": 900}
         )
         requests: list[str] = []
         context.on("request", lambda request: requests.append(request.url))
         page = context.new_page()
-        page.goto((rehearsal.run_dir / "report.html").as_uri())
-        sizes = page.locator("figure img").evaluate_all(
+        page.goto(report.as_uri())
+        sizes: list[int] = page.locator("figure img").evaluate_all(
             "imgs => imgs.map(img => img.complete ? img.naturalWidth : 0)"
         )
-        assert len(sizes) >= 12
-        assert set(sizes) == {1280}
-        assert page.evaluate("document.documentElement.scrollWidth") <= 1440
-        page.screenshot(path=tmp_path / "report.png", full_page=True)
-        assert (tmp_path / "report.png").stat().st_size > 100_000
-        assert all(url.startswith(("file:", "data:")) for url in requests), requests
+        width: int = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=shot, full_page=True)
         context.close()
+    return sizes, width, requests

@@ -13,7 +13,7 @@ from dnn_runbook.cli.run_options import execute
 from dnn_runbook.evidence.redact import SecretScanner
 from dnn_runbook.evidence.verify import verify_run_dir
 from dnn_runbook.sandbox import Sandbox
-from tests.support import RUN_DEFAULTS, SEED_RUNBOOK, only_run_dir, write_env
+from tests.support import RUN_DEFAULTS, SEED_RUNBOOK, in_worker_thread, only_run_dir, write_env
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,8 @@ class TestRetainOnFailure:
         """Preflight refuses (exit 4): both traces are kept, scrubbed, chained before report.html."""
         sandbox = sandbox_factory(faults=["old-unlicensed"], host_password="Refused&Pw<7>")
         evidence = tmp_path / "evidence"
-        code = execute(
+        code = in_worker_thread(
+            execute,
             SEED_RUNBOOK,
             env_file=write_env(sandbox, tmp_path / "env"),
             assume_yes=True,
