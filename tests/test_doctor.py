@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from dnn_runbook.cli import app
 from dnn_runbook.doctor import run_doctor, version_warning
+from tests.support import in_worker_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.e2e
 class TestDoctor:
     def test_starts_the_real_browser(self) -> None:
         """doctor finds a browser, starts it headless and reports its version."""
-        report = run_doctor()
+        report = in_worker_thread(run_doctor)
         assert report.ok, report.error
         lines = dict(report.lines)
         assert lines["Headless start"].startswith("ok")
@@ -23,14 +24,16 @@ class TestDoctor:
 
     def test_cli_exits_zero_when_the_browser_started(self) -> None:
         """`dnn-runbook doctor` prints the versions and exits 0."""
-        result = CliRunner().invoke(app, ["doctor"], terminal_width=100)
+        result = in_worker_thread(CliRunner().invoke, app, ["doctor"], terminal_width=100)
         assert result.exit_code == 0, result.output
         assert "Playwright:" in result.output
         assert "doctor: the browser works." in result.output
 
     def test_cli_exits_one_for_a_browser_that_is_not_there(self, tmp_path: object) -> None:
         """A named browser that does not exist: exit 1 and the reason."""
-        result = CliRunner().invoke(app, ["doctor", "--browser-path", "/no/such/chrome"])
+        result = in_worker_thread(
+            CliRunner().invoke, app, ["doctor", "--browser-path", "/no/such/chrome"]
+        )
         assert result.exit_code == 1
         assert "/no/such/chrome" in result.output
 
@@ -41,7 +44,7 @@ class TestDoctor:
         fake = tmp_path / "fake-chrome"  # type: ignore[operator]
         fake.write_text("#!/bin/sh\necho 'I am not a browser' >&2\nexit 3\n")
         fake.chmod(0o755)
-        result = CliRunner().invoke(app, ["doctor", "--browser-path", str(fake)])
+        result = in_worker_thread(CliRunner().invoke, app, ["doctor", "--browser-path", str(fake)])
         assert result.exit_code == 1
         assert "did not start" in result.output
         assert str(fake) in result.output

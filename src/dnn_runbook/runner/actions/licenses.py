@@ -72,6 +72,8 @@ def _note_development(ctx: StepContext, license_type: LicenseType, *, added: boo
 def add(ctx: StepContext, step: AddLicenseStep) -> ActionResult:
     """Add and activate the license, unless the server already holds it activated."""
     spec = step.server
+    # The other servers first and this one last, right before the click (see remove()).
+    others = ctx.other_views(spec)
     view = ctx.view(spec)
     if _activated(view, step) is not None:
         ctx.screenshot(spec, "already-done")
@@ -91,7 +93,7 @@ def add(ctx: StepContext, step: AddLicenseStep) -> ActionResult:
         spec.name,
         step.type.value,
         step.invoice.reveal(),
-        ctx.other_views(spec),
+        others,
         masked_invoice=step.invoice.masked(),
     )
     ctx.about(spec, reload=False)
@@ -170,75 +172,95 @@ def remove(ctx: StepContext, step: RemoveLicenseStep) -> ActionResult:
     """Remove the license, unless the server no longer holds it."""
     spec = step.server
     what = f"{step.type} license" if step.type else "license"
-    view = ctx.view(spec)
-    found = _matching(view, step)
-    if not found:
-        ctx.screenshot(spec, "already-done")
-        if step.type is LicenseType.DEVELOPMENT:
-            _note_development(ctx, step.type, added=False)
-        return ActionResult(
-            StepStatus.ALREADY_DONE,
-            f"{spec.name} holds no {what} for invoice {step.invoice.masked()}; nothing was clicked.",
-        )
-    if len(found) > 1:
-        raise StepFailedError(
-            f"Step {step.id!r}: {spec.name} holds {len(found)} licenses for invoice "
-            f"{step.invoice.masked()} ({', '.join(r.license_type for r in found)}); name the one to "
-            "remove with 'type:' in the runbook."
-        )
-    row = found[0]
-    check_removal(view, row, ctx.other_views(spec), masked_invoice=step.invoice.masked())
+    delays = list(ctx.settings.backoff)
+    while True:
+        # The other servers first and this one last, right before the click, so that the
+        # interlocks and the click both see this server as it is now.
+        others = ctx.other_views(spec)
+        view = ctx.view(spec)
+        found = _matching(view, step)
+        if not found and ctx.record.attempts:
+            ctx.screenshot(spec, "after")
+            _note_removed(ctx, step.type)
+            return ActionResult(
+                StepStatus.DONE,
+                f"Removed the {what} from {spec.name} (the page's answer was lost; the table no "
+                "longer shows it). Check the invoice's activations with DNN if in doubt.",
+            )
+        if not found:
+            ctx.screenshot(spec, "already-done")
+            _note_removed(ctx, step.type)
+            return ActionResult(
+                StepStatus.ALREADY_DONE,
+                f"{spec.name} holds no {what} for invoice {step.invoice.masked()}; nothing was clicked.",
+            )
+        if len(found) > 1:
+            raise StepFailedError(
+                f"Step {step.id!r}: {spec.name} holds {len(found)} licenses for invoice "
+                f"{step.invoice.masked()} ({', '.join(r.license_type for r in found)}); name the "
+                "one to remove with 'type:' in the runbook."
+            )
+        row = found[0]
+        check_removal(view, row, others, masked_invoice=step.invoice.masked())
+        result = _remove_once(ctx, step, row)
+        if result is not None:
+            return result
+        if not delays:
+            raise StepFailedError(
+                f"Step {step.id!r}: removing the {row.license_type} license from {spec.name} got "
+                f"no clear answer in {ctx.record.attempts} attempts and the license is still "
+                "there. Resume the run to try again."
+            )
+        delay = delays.pop(0)
+        ctx.log.warning("removal_retry", server=spec.name, delay_s=delay)
+        ctx.console.activity(f"the removal got no clear answer; checking again in {delay:g} s")
+        ctx.settings.sleep(delay)
+
+
+def _note_removed(ctx: StepContext, license_type: LicenseType | None) -> None:
+    if license_type is LicenseType.DEVELOPMENT:
+        _note_development(ctx, license_type, added=False)
+
+
+def _remove_once(ctx: StepContext, step: RemoveLicenseStep, row: LicenseRow) -> ActionResult | None:
+    """One click on the row's Remove and Yes; ``None`` when the answer was lost or temporary."""
+    spec = step.server
     about = ctx.about(spec, reload=False)
     ctx.screenshot(spec, "before")
     ctx.record.attempts += 1
     ctx.console.activity(f"removing the {row.license_type} license on {spec.name}")
     try:
-        outcome: Outcome | None = about.remove_license(row)
+        outcome = about.remove_license(row)
     except PageError as exc:
         ctx.log.warning("removal_no_answer", server=spec.name, error=str(exc))
-        outcome = None
-    if outcome is not None:
-        ctx.screenshot(spec, "after")
-        said = _said(ctx, outcome)
-        ctx.log.info(
-            "license_removal_answer", server=spec.name, kind=outcome.kind.value, notification=said
+        return None
+    ctx.screenshot(spec, "after")
+    said = _said(ctx, outcome)
+    ctx.log.info(
+        "license_removal_answer", server=spec.name, kind=outcome.kind.value, notification=said
+    )
+    development = _same_type(row, LicenseType.DEVELOPMENT)
+    if outcome.activation_lost and not development:
+        raise ActivationLostError(
+            f"Step {step.id!r}: the {row.license_type} license was deleted from {spec.name} at "
+            f"{iso(utc_now())}, but its activation was NOT returned to invoice "
+            f"{step.invoice.masked()} (the server could not reach the licensing service). Do not "
+            "retry. Contact DNN Technical Support with the invoice number and this time so they "
+            "can restore the activation. The page said: " + said
         )
-        development = _same_type(row, LicenseType.DEVELOPMENT)
-        if outcome.activation_lost and not development:
-            raise ActivationLostError(
-                f"Step {step.id!r}: the {row.license_type} license was deleted from {spec.name} at "
-                f"{iso(utc_now())}, but its activation was NOT returned to invoice "
-                f"{step.invoice.masked()} (the server could not reach the licensing service). Do not "
-                "retry. Contact DNN Technical Support with the invoice number and this time so they "
-                "can restore the activation. The page said: " + said
-            )
-        if outcome.kind is OutcomeKind.DELETED or outcome.activation_lost:
-            # A Development activation that did not go back costs nothing: they are unlimited.
-            if development:
-                _note_development(ctx, LicenseType.DEVELOPMENT, added=False)
-            return ActionResult(
-                StepStatus.DONE, f"Removed the {row.license_type} license from {spec.name}.", said
-            )
-        if not outcome.temporary:
-            raise StepFailedError(
-                f"Step {step.id!r}: removing the {row.license_type} license from {spec.name} "
-                f"failed; the page said: {said}"
-            )
-    # No answer, or a temporary one: read the table to learn whether the removal happened.
-    again = ctx.view(spec)
-    if not _matching(again, step):
-        ctx.screenshot(spec, "after")
-        if _same_type(row, LicenseType.DEVELOPMENT):
+    if outcome.kind is OutcomeKind.DELETED or outcome.activation_lost:
+        # A Development activation that did not go back costs nothing: they are unlimited.
+        if development:
             _note_development(ctx, LicenseType.DEVELOPMENT, added=False)
         return ActionResult(
-            StepStatus.DONE,
-            f"Removed the {row.license_type} license from {spec.name} (the page's answer was "
-            "lost; the table no longer shows it). Check the invoice's activations with DNN if in doubt.",
+            StepStatus.DONE, f"Removed the {row.license_type} license from {spec.name}.", said
         )
-    raise StepFailedError(
-        f"Step {step.id!r}: removing the {row.license_type} license from {spec.name} got no "
-        "clear answer and the license is still there. Resume the run to try again."
-    )
+    if not outcome.temporary:
+        raise StepFailedError(
+            f"Step {step.id!r}: removing the {row.license_type} license from {spec.name} "
+            f"failed; the page said: {said}"
+        )
+    return None
 
 
 def verify(ctx: StepContext, step: VerifyLicenseStep) -> ActionResult:
