@@ -52,6 +52,36 @@ class PersonaBar:
             self.bar.wait_for(state="visible", timeout=self.timeout_ms)
         return self
 
+    def reload(self) -> bool:
+        """Load the Persona Bar's own document again, as a page load would, and wait for it.
+
+        Everything in the bar starts afresh: a panel that was open reopens (the bar remembers
+        it) and fetches its content from the server again, without reloading the site page
+        around the bar. Returns ``False``, having loaded nothing, when this page carries no
+        Persona Bar, and ``False`` when the reloaded document shows no bar or sends the
+        whole page elsewhere (the session ended: DNN sends it to the login page); the caller
+        then goes through the site's home page and the login.
+
+        Raises:
+            PageTimeoutError: the document did not load in time.
+        """
+        from playwright.sync_api import Error as PlaywrightError
+
+        with page_errors("loading the Persona Bar again", self.page.url):
+            if not self.iframe.count():
+                return False
+            frame = self.iframe.element_handle(timeout=self.timeout_ms).content_frame()
+            if frame is None or not frame.url.startswith(("http://", "https://")):
+                return False
+            try:
+                frame.goto(frame.url, timeout=self.timeout_ms)
+            except PlaywrightError:
+                if frame.is_detached():
+                    return False  # the page around it went away: to the login page
+                raise
+            # The bar's markup comes with the document: once it has loaded, it is there or not.
+            return not frame.is_detached() and self.bar.count() > 0
+
     def open_settings_menu(self) -> list[str]:
         """Hover Settings until its menu shows; return the menu's item labels in order.
 
