@@ -18,7 +18,7 @@ from dnn_runbook.evidence.recorder import EvidenceRecorder
 from dnn_runbook.exceptions import PageError, StepFailedError
 from dnn_runbook.runbook import AddLicenseStep, Runbook, ServerSpec, Step
 from dnn_runbook.runner.console import Console
-from dnn_runbook.runner.interlocks import ServerView
+from dnn_runbook.runner.interlocks import ServerView, looks_at_other_servers
 from dnn_runbook.runner.journal import Journal, StepRecord
 from dnn_runbook.runner.sessions import ServerSession, SessionPool
 from pages import AboutPage, LicenseRow
@@ -122,7 +122,14 @@ class StepContext:
         return view
 
     def other_views(self, spec: ServerSpec) -> dict[str, ServerView]:
-        """Fresh views of every server of the runbook except ``spec``'s."""
+        """Fresh views of every server of the runbook except ``spec``'s; none when no
+        interlock of this step looks at them (a Development activation), since loading them
+        again would only cost time."""
+        step = self.step
+        if isinstance(step, AddLicenseStep) and not looks_at_other_servers(
+            step.type, removal=False
+        ):
+            return {}
         return {
             name: self.view(other)
             for name, other in self.runbook.servers.items()

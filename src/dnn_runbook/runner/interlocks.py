@@ -102,6 +102,16 @@ def check_removal(
         )
 
 
+def looks_at_other_servers(license_type: LicenseType | None, *, removal: bool) -> bool:
+    """Whether a rule checked before this click may look at the other servers' views.
+
+    Every removal may (``replacement-first``, ``development-removed-last``); an activation
+    only when it is not Development (``single-activation``; Development activations are
+    unlimited). The runner reads the other servers again only when this is true.
+    """
+    return removal or license_type is not LicenseType.DEVELOPMENT
+
+
 def check_activation(
     server_name: str,
     license_type: str,
