@@ -1,0 +1,104 @@
+"""The floor: the seed migration's clicks in plain Playwright, with no runner, no evidence and
+no checks.
+
+It does what an administrator does by hand (spec section 1, KB-MIG) and nothing more: log in
+to both servers, open Persona Bar > Settings > About on each, add Development on the new
+server, remove Production on the old one, add Production on the new one, remove Development
+on the new one. Between two actions it waits only for what the next click needs: the table
+row that the action adds or removes. No screenshot, no journal, no table read, no interlock.
+
+The browser starts through :mod:`dnn_runbook.browser`, exactly as a run's does (same binary,
+same flags), and each server gets its own browser context, as in a run, so the comparison with
+``dnn-runbook run`` measures what the runner adds and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from dnn_runbook.browser import started_browser
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, FrameLocator, Locator, Page
+
+__all__ = ["migrate"]
+
+_LOGIN = "dnn_ctr_Login_Login_DNN"
+
+
+def _log_in(browser: Browser, url: str, username: str, password: str, timeout_ms: float) -> Page:
+    """A new tab logged in to ``url`` with Settings > About open and its content shown."""
+    page = browser.new_context().new_page()
+    page.set_default_timeout(timeout_ms)
+    page.goto(f"{url}/Login")
+    page.fill(f"#{_LOGIN}_txtUsername", username)
+    page.fill(f"#{_LOGIN}_txtPassword", password)
+    with page.expect_navigation():
+        page.click(f"#{_LOGIN}_cmdLogin")
+    bar = _bar(page)
+    bar.locator("#topLevelMenu li#Settings").hover()
+    bar.locator('li[id="Dnn.Licensing"]').click()
+    bar.locator("#Licensing-panel").locator(".license-table, .licensing-empty").wait_for()
+    return page
+
+
+def _bar(page: Page) -> FrameLocator:
+    return page.frame_locator("iframe#personaBar-iframe")
+
+
+def _row(page: Page, license_type: str, invoice: str) -> Locator:
+    bar = _bar(page)
+    return (
+        bar.locator("#Licensing-panel tbody tr")
+        .filter(has=bar.get_by_role("cell", name=license_type, exact=True))
+        .filter(has=bar.get_by_role("cell", name=invoice, exact=True))
+    )
+
+
+def _add(page: Page, license_type: str, email: str, invoice: str) -> None:
+    panel = _bar(page).locator("#Licensing-panel")
+    panel.get_by_role("button", name="Add License").click()
+    panel.locator("#licensing-licenseType").select_option(license_type)
+    panel.locator("#licensing-accountEmail").fill(email)
+    panel.locator("#licensing-invoiceNumber").fill(invoice)
+    panel.get_by_role("button", name="Automatic Activation").click()
+    _row(page, license_type, invoice).wait_for()
+
+
+def _remove(page: Page, license_type: str, invoice: str) -> None:
+    row = _row(page, license_type, invoice)
+    row.get_by_role("button", name="Remove").click()
+    _bar(page).locator("#confirmation-dialog #confirmbtn").click()
+    row.wait_for(state="detached")
+
+
+def migrate(
+    env: Mapping[str, str], *, browser_path: str | None = None, timeout_ms: float = 30_000
+) -> None:
+    """Move the production license from the old server to the new one.
+
+    ``env`` holds the variables ``runbook.yaml`` reads (``DNN_OLD_URL`` ... ``DNN_LICENSE_INVOICE``),
+    as ``Sandbox.env()`` gives them. A click whose effect never shows ends in Playwright's
+    ``TimeoutError``; nothing else is checked.
+    """
+    email, invoice = env["DNN_LICENSE_EMAIL"], env["DNN_LICENSE_INVOICE"]
+    with started_browser(browser_path) as (browser, _choice):
+        old = _log_in(
+            browser,
+            env["DNN_OLD_URL"],
+            env["DNN_OLD_USERNAME"],
+            env["DNN_OLD_PASSWORD"],
+            timeout_ms,
+        )
+        new = _log_in(
+            browser,
+            env["DNN_NEW_URL"],
+            env["DNN_NEW_USERNAME"],
+            env["DNN_NEW_PASSWORD"],
+            timeout_ms,
+        )
+        _add(new, "Development", email, invoice)
+        _remove(old, "Production", invoice)
+        _add(new, "Production", email, invoice)
+        _remove(new, "Development", invoice)
