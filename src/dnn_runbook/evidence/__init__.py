@@ -6,6 +6,9 @@
 - :mod:`~dnn_runbook.evidence.chain`: the manifest's format, hashing rules and chain checks.
 - :mod:`~dnn_runbook.evidence.verify`: what ``dnn-runbook verify`` checks.
 - :mod:`~dnn_runbook.evidence.redact`: secrets out of logs, and a scan for any that slipped.
+- :mod:`~dnn_runbook.evidence.recorder`: screenshots and text files named and chained as a run goes.
+- :mod:`~dnn_runbook.evidence.report`: ``report.html``, one self-contained page for the ticket.
+- :mod:`~dnn_runbook.evidence.trace`: Playwright traces, scrubbed of secrets before they are kept.
 """
 
 from __future__ import annotations

@@ -115,7 +115,6 @@ class Run:
         self.options = options
         self.console = console
         self.steps = steps_to_run(runbook)
-        self.redactor = Redactor(secret_values(runbook))
         self.log = structlog.get_logger()
         #: Secrets learnt during the run (activation keys); shared by every step's context.
         self.learned_secrets: list[str] = []
@@ -195,7 +194,7 @@ class Run:
         run_dir, manifest, journal = self._open()
         evidence = EvidenceRecorder(manifest, screenshots=self.options.screenshots)
         show = self.console.event if self.console.interactive else None
-        with eventlog.event_log(run_dir, self.redactor, run_id=journal.run_id, show=show):
+        with eventlog.event_log(run_dir, self._secrets, run_id=journal.run_id, show=show):
             self.console.line(f"Run {journal.run_id}: evidence in {run_dir}")
             self.log.info(
                 "run_started" if self.options.resume is None else "run_resumed",
@@ -223,6 +222,11 @@ class Run:
             self.console.line(f"Report: {report}")
             self.console.line(f"Manifest head (record it in the ticket): {manifest.head}")
         return RunOutcome(int(exit_code), run_dir, journal, error)
+
+    @property
+    def redactor(self) -> Redactor:
+        """A redactor for every secret known now, activation keys learnt so far included."""
+        return Redactor(self._secrets())
 
     def _secrets(self) -> list[str]:
         """Every secret the run knows now: the runbook's and the activation keys learnt."""

@@ -8,7 +8,7 @@ screen. Each line is fsynced: the events before a crash survive it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,9 +42,30 @@ class _Sink:
         raise structlog.DropEvent
 
 
+class _LiveRedaction:
+    """Redacts with every secret known at the moment of the event: an activation key typed
+    in the middle of a run is redacted from every event after it."""
+
+    def __init__(self, secrets: Callable[[], Sequence[str]]) -> None:
+        self._secrets = secrets
+        self._known: tuple[str, ...] | None = None
+        self._processor: Callable[[WrappedLogger, str, EventDict], EventDict] | None = None
+
+    def __call__(self, logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+        known = tuple(self._secrets())
+        if self._processor is None or known != self._known:
+            self._known = known
+            self._processor = redacting_processor(Redactor(known))
+        return self._processor(logger, method_name, event_dict)
+
+
 @contextmanager
 def event_log(
-    run_dir: Path, redactor: Redactor, *, run_id: str, show: Callable[[str], None] | None
+    run_dir: Path,
+    secrets: Callable[[], Sequence[str]],
+    *,
+    run_id: str,
+    show: Callable[[str], None] | None,
 ) -> Iterator[Path]:
     """Route structlog's events for the duration of a run; restore the old setup after.
 
@@ -59,7 +80,7 @@ def event_log(
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
-            redacting_processor(redactor),
+            _LiveRedaction(secrets),
             _Sink(path, show),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(0),
