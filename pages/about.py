@@ -12,6 +12,7 @@ soon as it shows, since a success hides itself after two seconds), then the tabl
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -51,7 +52,9 @@ _RENEW = re.compile(r"^\s*\[?\s*renew\s*\]?\s*$", re.IGNORECASE)
 # The cells of every data row in one round trip: a 200-license table would otherwise cost a
 # round trip per cell. A native row's cells are ``tr.cells``; an ARIA row's are its elements
 # with a cell role. Icons carry their meaning in aria-label/title, checkboxes in their state.
-_READ_CELLS = """rows => rows.map(row => {
+# The answer comes back as one JSON string: Playwright's own serialization of a thousand small
+# objects took three times as long as reading them (0.17 s against 0.05 s for 200 rows).
+_READ_CELLS = """rows => JSON.stringify(rows.map(row => {
   const found = row instanceof HTMLTableRowElement
     ? Array.from(row.cells)
     : Array.from(row.querySelectorAll('[role="cell"],[role="gridcell"],[role="rowheader"]'));
@@ -66,7 +69,7 @@ _READ_CELLS = """rows => rows.map(row => {
       : null;
     return {text: cell.innerText, labels, checked};
   });
-})"""
+}))"""
 
 
 def _one_of(texts: set[str]) -> re.Pattern[str]:
@@ -185,7 +188,7 @@ class AboutPage:
             if not self.table.count():
                 return []
             headers = self.header_cells.all_inner_texts()
-            raw = self.rows.evaluate_all(_READ_CELLS)
+            raw = json.loads(self.rows.evaluate_all(_READ_CELLS))
         rows = [
             [
                 RawCell(
@@ -315,7 +318,7 @@ class AboutPage:
                 return set()
             headers = self.header_cells.all_inner_texts()
             column = column_positions(headers, where=where)[Column.INVOICE_NUMBER]
-            raw = self.rows.evaluate_all(_READ_CELLS)
+            raw = json.loads(self.rows.evaluate_all(_READ_CELLS))
         return {
             " ".join(str(row[column]["text"]).split())
             for row in raw
