@@ -69,14 +69,23 @@ def decoder(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def _session(browser: Browser, sandbox: Sandbox, *, mask_license_ids: bool) -> ServerSession:
+def _session(
+    browser: Browser, sandbox: Sandbox, *, mask_license_ids: bool, server: str = "old"
+) -> ServerSession:
+    info = sandbox.server(server)
     spec = ServerSpec(
-        name="old",
-        url=sandbox.old.url,
-        username=sandbox.old.username,
-        password=Secret(sandbox.old.password, SecretKind.PASSWORD),
+        name=server,
+        url=info.url,
+        username=info.username,
+        password=Secret(info.password, SecretKind.PASSWORD),
     )
-    return ServerSession(browser, spec, timeout_ms=15_000, mask_license_ids=mask_license_ids)
+    return ServerSession(
+        browser,
+        spec,
+        timeout_ms=15_000,
+        mask_license_ids=mask_license_ids,
+        license_ids=[EMAIL, INVOICE],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -203,6 +212,22 @@ class TestMaskedByDefault:
             masked=[manual.activation_key_box],
             shown=[manual.server_id_box],
         )
+
+    def test_a_notification_that_quotes_the_invoice(
+        self, browser: Browser, mask_sandbox: Sandbox, decoder: Page, tmp_path: Path
+    ) -> None:
+        """ "Production activation for INV… is in use." is painted over; the table is not."""
+        new = _session(browser, mask_sandbox, mask_license_ids=True, server="new")
+        try:
+            about = new.about(reload=True)
+            form = about.add_license()
+            form.fill(license_type="Production", account_email=EMAIL, invoice_number=INVOICE)
+            outcome = form.activate_automatically()
+            assert INVOICE in outcome.message  # refused: the old server holds it
+            form.cancel()
+            _check(new, decoder, tmp_path, masked=[about.notifications.message])
+        finally:
+            new.close()
 
 
 class TestShowLicenseIds:

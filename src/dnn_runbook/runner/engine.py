@@ -285,6 +285,10 @@ class Run:
                     mask_license_ids=not self.options.show_license_ids,
                     activity=self.console.activity,
                     trace=self.options.trace.records,
+                    license_ids=[
+                        self.runbook.license.email.reveal(),
+                        self.runbook.license.invoice.reveal(),
+                    ],
                 ) as sessions:
                     outcome = self._loop(journal, evidence, sessions)
                     if self.options.trace.keeps(failed=outcome[0] != ExitCode.OK):
