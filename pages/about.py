@@ -72,10 +72,20 @@ _READ_CELLS = """rows => JSON.stringify(rows.map(row => {
 }))"""
 
 
-def _one_of(texts: set[str]) -> re.Pattern[str]:
-    """A pattern for a whole text equal to one of ``texts`` (white space in and around free)."""
-    choices = sorted(r"\s+".join(map(re.escape, text.split())) for text in texts)
-    return re.compile(rf"^\s*(?:{'|'.join(choices)})\s*$")
+_CELL_ROLE = "@role='cell' or @role='gridcell' or @role='rowheader'"
+
+
+def _cell_of_every_data_row(column: int) -> str:
+    """An XPath for cell ``column`` (from 0) of every data row, counting cells as
+    ``_READ_CELLS`` does: a native row's ``td``/``th`` children, an ARIA row's descendants
+    with a cell role. A header row (no ``td``, no cell role) is left out."""
+    n = column + 1
+    native = f".//tr[td]/*[self::td or self::th][{n}]"
+    aria = (
+        f".//*[@role='row' and not(self::tr)][descendant::*[{_CELL_ROLE}]]"
+        f"/descendant::*[{_CELL_ROLE}][{n}]"
+    )
+    return f"xpath={native} | {aria}"
 
 
 def _remove_button(row: Locator) -> Locator:
@@ -291,39 +301,34 @@ class AboutPage:
     def screenshot_masks(self) -> list[Locator]:
         """The regions of :meth:`sensitive_locators` as few locators, for ``page.screenshot(mask=...)``.
 
-        The INVOICE NUMBER cells are one locator here, matching every cell whose text is one
-        of the invoice numbers the table shows now, where :meth:`sensitive_locators` gives one
-        locator per row. Playwright resolves each mask locator on its own, and a per-row
-        locator scans the whole table again: on a table of 200 licenses the per-row masks
-        took longer than a screenshot's 30 s timeout, this one about a tenth of a second.
-        Each locator may match several elements, so use these only as masks; the invoice
-        locator carries the invoice numbers in its pattern, so never put it in a message.
-        Call it right before each screenshot: the invoice numbers are read when it is called.
+        The INVOICE NUMBER cells are one locator here, matching that cell of every data row
+        (the cell under the INVOICE NUMBER header, counted as :meth:`licenses` counts them),
+        where :meth:`sensitive_locators` gives one locator per row. Playwright resolves each
+        mask locator on its own, and a per-row locator scans the whole table again: on a
+        table of 200 licenses the per-row masks took longer than a screenshot's 30 s timeout,
+        this one a few milliseconds. The locator names a position, never a value, so no
+        invoice number reaches a selector (which traces and error messages quote). Each
+        locator may match several elements, so use these only as masks. Call it right before
+        each screenshot: the column is found when it is called.
         """
         from pages.add_license import AddLicenseForm, ManualActivationPage
 
         found: list[Locator] = []
-        invoices = self._invoice_numbers()
-        if invoices:
-            found.append(cells(self.table).filter(has_text=_one_of(invoices)))
+        column = self._invoice_column()
+        if column is not None:
+            found.append(self.table.locator(_cell_of_every_data_row(column)))
         found.extend(AddLicenseForm(self).sensitive_locators())
         found.extend(ManualActivationPage(self).sensitive_locators())
         return found
 
-    def _invoice_numbers(self) -> set[str]:
-        """The texts of the INVOICE NUMBER cells now in the table (none without a table)."""
+    def _invoice_column(self) -> int | None:
+        """Where INVOICE NUMBER is among the table's columns (from 0); ``None`` without a table."""
         where = self.page.url
-        with page_errors("reading the invoice numbers to mask", where):
+        with page_errors("finding the invoice column to mask", where):
             if not self.table.count():
-                return set()
+                return None
             headers = self.header_cells.all_inner_texts()
-            column = column_positions(headers, where=where)[Column.INVOICE_NUMBER]
-            raw = json.loads(self.rows.evaluate_all(_READ_CELLS))
-        return {
-            " ".join(str(row[column]["text"]).split())
-            for row in raw
-            if len(row) > column and str(row[column]["text"]).strip()
-        }
+        return column_positions(headers, where=where)[Column.INVOICE_NUMBER]
 
     # -- acting ----------------------------------------------------------------------------
 

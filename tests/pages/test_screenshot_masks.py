@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
     from dnn_runbook.sandbox import Sandbox, ServerInfo
+    from tests.pages.conftest import AltSite
 
 pytestmark = pytest.mark.e2e
 
@@ -36,6 +37,24 @@ class TestScreenshotMasks:
         invoice_cells = about.screenshot_masks()[0]
         assert invoice_cells.count() == len(rows) == 41
         assert sorted(invoice_cells.all_inner_texts()) == sorted(r.invoice_number for r in rows)
+
+    def test_no_invoice_number_in_the_selector(self, page: Page, sandbox: Sandbox) -> None:
+        """The mask names a column position, never a value: selectors reach traces and errors."""
+        about = _about(page, sandbox.old)
+        assert about.licenses()
+        for mask in about.screenshot_masks():
+            assert sandbox.license_invoice not in str(mask)
+            assert sandbox.license_invoice.replace("-", "\\-") not in str(mask)
+
+    def test_an_aria_grid_with_other_columns(self, page: Page, alt_site: AltSite) -> None:
+        """A div grid whose INVOICE NUMBER is the fourth column: that cell of each data row."""
+        alt_site.rows.append(
+            alt_site.rows[0].__class__("Staging", "INV901-1", "ALT-WEB-7", False, "")
+        )
+        login = LoginPage(page, alt_site.url).open()
+        about = login.log_in(alt_site.username, alt_site.password).open_about()
+        invoice_cells = about.screenshot_masks()[0]
+        assert sorted(invoice_cells.all_inner_texts()) == [alt_site.invoice, "INV901-1"]
 
     def test_the_same_regions_as_sensitive_locators(self, page: Page, sandbox: Sandbox) -> None:
         """Invoice cells, then the Add License form's email and invoice, then the key box."""
