@@ -299,7 +299,7 @@ def report(results: Results, main: Sequence[Summary], seeded: Sequence[Summary])
                         seconds(statistics.median(data["read_s"])),
                     ],
                     [
-                        "page loaded again, About opened, `licenses()`",
+                        "Persona Bar reloaded, About reopened, `licenses()`: a fresh read",
                         seconds(statistics.median(data["reload_and_read_s"])),
                     ],
                     ["`find_license(type, invoice)`", seconds(statistics.median(data["find_s"]))],
