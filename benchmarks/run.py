@@ -2,8 +2,8 @@
 
 ::
 
-    python benchmarks/run.py                 # 5 rounds, about 5 minutes on 2 cores
-    python benchmarks/run.py --quick         # 1 round and fewer repetitions: a minute or so
+    python benchmarks/run.py                 # 5 rounds, about 7 minutes on 2 cores
+    python benchmarks/run.py --quick         # 1 round and fewer repetitions: about 2 minutes
     python benchmarks/run.py --rounds 9 --json results.json
 
 In one process, against one sandbox (reset, and checked to be back at its start, between
