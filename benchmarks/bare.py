@@ -1,15 +1,17 @@
 """The floor: the seed migration's clicks in plain Playwright, with no runner, no evidence and
 no checks.
 
-It does what an administrator does by hand (spec section 1, KB-MIG) and nothing more: log in
+It does what an administrator does by hand (KB-MIG, ``docs/dnn-ui.md``) and nothing more: log in
 to both servers, open Persona Bar > Settings > About on each, add Development on the new
 server, remove Production on the old one, add Production on the new one, remove Development
 on the new one. Between two actions it waits only for what the next click needs: the table
 row that the action adds or removes. No screenshot, no journal, no table read, no interlock.
 
-The browser starts through :mod:`dnn_runbook.browser`, exactly as a run's does (same binary,
-same flags), and each server gets its own browser context, as in a run, so the comparison with
-``dnn-runbook run`` measures what the runner adds and nothing else.
+It knows the sandbox's default front end (DNN's Persona Bar shell and the About panel built
+from DNN's React components) as a script written for one site would: the grid's row class, the
+order of the form's fields. The browser starts through :mod:`dnn_runbook.browser`, exactly as a
+run's does (same binary, same flags), and each server gets its own browser context, as in a
+run, so the comparison with ``dnn-runbook run`` measures what the runner adds and nothing else.
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ def _log_in(browser: Browser, url: str, username: str, password: str, timeout_ms
     with page.expect_navigation():
         page.click(f"#{_LOGIN}_cmdLogin")
     bar = _bar(page)
+    # The shell draws its menu once its resource strings have arrived: hover waits for it.
     bar.locator("#topLevelMenu li#Settings").hover()
     bar.locator('li[id="Dnn.Licensing"]').click()
-    bar.locator("#Licensing-panel").locator(".license-table, .licensing-empty").wait_for()
+    bar.locator("#Licensing-panel").locator(".license-grid, .licensing-empty").first.wait_for()
     return page
 
 
@@ -49,26 +52,30 @@ def _bar(page: Page) -> FrameLocator:
 
 def _row(page: Page, license_type: str, invoice: str) -> Locator:
     bar = _bar(page)
+    cells = ".dnn-grid-cell"
     return (
-        bar.locator("#Licensing-panel tbody tr")
-        .filter(has=bar.get_by_role("cell", name=license_type, exact=True))
-        .filter(has=bar.get_by_role("cell", name=invoice, exact=True))
+        bar.locator("#Licensing-panel .license-grid-row")
+        .filter(has=bar.locator(f"{cells}:nth-child(1)", has_text=license_type))
+        .filter(has=bar.locator(f"{cells}:nth-child(2)", has_text=invoice))
     )
 
 
 def _add(page: Page, license_type: str, email: str, invoice: str) -> None:
     panel = _bar(page).locator("#Licensing-panel")
     panel.get_by_role("button", name="Add License").click()
-    panel.locator("#licensing-licenseType").select_option(license_type)
-    panel.locator("#licensing-accountEmail").fill(email)
-    panel.locator("#licensing-invoiceNumber").fill(invoice)
+    form = panel.locator(".add-license-box")
+    form.locator(".dnn-dropdown .collapsible-label").first.click()
+    form.locator("ul.dnn-dropdown-options > li", has_text=license_type).click()
+    fields = form.locator("input.dnn-ui-common-single-line-input")
+    fields.nth(0).fill(email)
+    fields.nth(1).fill(invoice)
     panel.get_by_role("button", name="Automatic Activation").click()
     _row(page, license_type, invoice).wait_for()
 
 
 def _remove(page: Page, license_type: str, invoice: str) -> None:
     row = _row(page, license_type, invoice)
-    row.get_by_role("button", name="Remove").click()
+    row.locator(".license-action").click()
     _bar(page).locator("#confirmation-dialog #confirmbtn").click()
     row.wait_for(state="detached")
 

@@ -111,7 +111,7 @@ def rehearsal(
 
 def step_durations(evidence: Path) -> dict[str, float]:
     """Seconds per step id, from the journal (``state.json``) of the one run in ``evidence``."""
-    from dnn_runbook.runner.journal import parse_iso
+    from dnn_runbook.clock import parse_iso
 
     (journal,) = evidence.glob("*/state.json")
     found = {}

@@ -1,6 +1,6 @@
 """Page objects for the DNN / Evoq admin UI that the license flow touches.
 
-They rely only on what a real Evoq page has (``shared/dnn-ui-spec.md``): DNN's own ids where
+They rely only on what a real Evoq page has (``docs/dnn-ui.md``): DNN's own ids where
 the spec gives them, otherwise roles, labels and visible text.
 
 A script moves through them as a person moves through the UI::
@@ -23,10 +23,11 @@ from pages.about import AboutPage, NotificationHook
 from pages.activation_request import ActivationKeyRequestPage
 from pages.add_license import AddLicenseForm, ManualActivationPage
 from pages.confirmation import ConfirmationDialog
+from pages.inventory import PanelInventory, inventory, row_cells
 from pages.license_table import LicenseRow, mask_invoice, parse_expiry
 from pages.login import LoginPage
 from pages.notifications import NotificationArea
-from pages.persona_bar import PersonaBar
+from pages.persona_bar import PendingReload, PersonaBar
 from pages.results import (
     FailureReason,
     LicenseType,
@@ -53,10 +54,14 @@ __all__ = [
     "NotificationHook",
     "Outcome",
     "OutcomeKind",
+    "PanelInventory",
+    "PendingReload",
     "PersonaBar",
     "SitePage",
     "classify",
+    "inventory",
     "mask_invoice",
     "parse_expiry",
     "redact",
+    "row_cells",
 ]

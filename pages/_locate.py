@@ -1,4 +1,4 @@
-"""Locating things by role, label and visible text, the only handles a real Evoq page offers.
+"""Locating things by role, label and visible text, the handles a real Evoq page offers.
 
 The Persona Bar's buttons carry DNN's styling hook ``role="primary"``/``role="secondary"``,
 which is not an ARIA role, so a lookup by role alone may miss them on some engines; every
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     Scope = Page | FrameLocator | Locator
 
-#: The ids of the Persona Bar iframe and of the About panel inside it (spec section 3).
+#: The ids of the Persona Bar iframe and of the About panel inside it (``docs/dnn-ui.md``).
 PERSONA_BAR_IFRAME = "iframe#personaBar-iframe"
 ABOUT_PANEL = "#Licensing-panel"
 
@@ -42,9 +42,31 @@ def link_or_button(scope: Scope, name: re.Pattern[str]) -> Locator:
     return scope.get_by_role("link", name=name).or_(scope.get_by_role("button", name=name))
 
 
+#: What counts as a form control after a label: a text field, a list (native, DNN's
+#: ``div.dnn-dropdown`` or an ARIA combobox). Hidden inputs and buttons do not.
+_CONTROL = (
+    "self::input[not(@type='hidden' or @type='button' or @type='submit' or @type='checkbox')]"
+    " or self::textarea or self::select or @role='combobox' or @role='textbox'"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' dnn-dropdown ')"
+)
+
+
 def labelled(scope: Scope, text: str) -> Locator:
-    """The form control whose label starts with ``text`` (labels may add "*" and an icon)."""
-    return scope.get_by_label(starting(text))
+    """The form control whose label starts with ``text`` (labels may add "*" and an icon).
+
+    A label bound to its control (``for``, ``aria-labelledby``, wrapping) finds it as a
+    browser does. DNN's components often bind their ``<label>`` to nothing, and give every
+    text input ``aria-label="Content"``, which beats any label; so the control is also found
+    as the first one after the label's text, in document order (inside the label first, for
+    a label that wraps it).
+    """
+    pattern = starting(text)
+    after = (
+        scope.locator("label")
+        .filter(has_text=pattern)
+        .locator(f"xpath=(descendant::*[{_CONTROL}] | following::*[{_CONTROL}])[1]")
+    )
+    return scope.get_by_label(pattern).or_(after).first
 
 
 def cells(scope: Scope) -> Locator:

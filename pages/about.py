@@ -1,13 +1,14 @@
-"""Settings > About (Evoq's license page): the license table and what acts on it.
+"""Settings > About (Evoq's license page): the license list and what acts on it.
 
 Evoq's license page is closed source, so apart from the Persona Bar's own shell (the panel
-``#Licensing-panel`` and its ``.dnn-persona-bar-page-header``) everything here is found by
-role, label and visible text (spec section 4): the ``table`` with the LICENSE TYPE column, its
-rows and cells, the "Add License" button, a row's Remove and ``[ renew ]`` buttons, the empty
-state's text and the "Connection to license server failed" notice.
+``#Licensing-panel``) and the public classes of DNN's React components it is built from, every
+thing here is found by visible text and layout (``docs/dnn-ui.md``): the title in the page
+header, the "Add License" button, the list of licenses under its LICENSE TYPE header (a table,
+an ARIA grid or DNN's ``GridCell``\\ s, see :mod:`pages._grid`), a row's trash icon and its
+``[ renew ]``, the empty state's text and the "Connection to license server failed" notice.
 
 Every action waits for the page's own signal that it has finished: the notification (read as
-soon as it shows, since a success hides itself after two seconds), then the table changing.
+soon as it shows, since a success hides itself after two seconds), then the list changing.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from dnn_runbook.exceptions import LicenseNotFoundError, PageStructureError, PageTimeoutError
+from pages import _grid
 from pages._errors import page_errors
-from pages._locate import ABOUT_PANEL, PERSONA_BAR_IFRAME, button, cells
+from pages._locate import ABOUT_PANEL, PERSONA_BAR_IFRAME, button
+from pages._panel import close_open_panel
+from pages.add_license import AddLicenseForm, ManualActivationPage
 from pages.confirmation import ConfirmationDialog
 from pages.license_table import Column, LicenseRow, RawCell, column_positions, parse_rows
 from pages.notifications import NotificationArea
@@ -30,8 +34,6 @@ from pages.results import Notification, Outcome, OutcomeKind, classify
 
 if TYPE_CHECKING:
     from playwright.sync_api import FrameLocator, Locator, Page
-
-    from pages.add_license import AddLicenseForm
 
 __all__ = ["AboutPage", "NotificationHook"]
 
@@ -49,51 +51,10 @@ _REMOVE = re.compile(r"^\s*(remove|delete)\s*$", re.IGNORECASE)
 _TOOLTIPS = ("Remove", "Delete")
 _RENEW = re.compile(r"^\s*\[?\s*renew\s*\]?\s*$", re.IGNORECASE)
 
-# The cells of every data row in one round trip: a 200-license table would otherwise cost a
-# round trip per cell. A native row's cells are ``tr.cells``; an ARIA row's are its elements
-# with a cell role. Icons carry their meaning in aria-label/title, checkboxes in their state.
-# The answer comes back as one JSON string: Playwright's own serialization of a thousand small
-# objects took three times as long as reading them (0.17 s against 0.05 s for 200 rows).
-_READ_CELLS = """rows => JSON.stringify(rows.map(row => {
-  const found = row instanceof HTMLTableRowElement
-    ? Array.from(row.cells)
-    : Array.from(row.querySelectorAll('[role="cell"],[role="gridcell"],[role="rowheader"]'));
-  return found.map(cell => {
-    const labelled = [cell, ...cell.querySelectorAll('[aria-label],[title]')];
-    const labels = labelled
-      .map(e => e.getAttribute('aria-label') || e.getAttribute('title') || '')
-      .filter(Boolean);
-    const box = cell.querySelector('input[type="checkbox"],[role="checkbox"]');
-    const checked = box
-      ? (box.checked === true || box.getAttribute('aria-checked') === 'true')
-      : null;
-    return {text: cell.innerText, labels, checked};
-  });
-}))"""
 
-
-_CELL_ROLE = "@role='cell' or @role='gridcell' or @role='rowheader'"
-
-
-def _cell_of_every_data_row(column: int) -> str:
-    """An XPath for cell ``column`` (from 0) of every data row, counting cells as
-    ``_READ_CELLS`` does: a native row's ``td``/``th`` children, an ARIA row's descendants
-    with a cell role. A header row (no ``td``, no cell role) is left out."""
-    n = column + 1
-    native = f".//tr[td]/*[self::td or self::th][{n}]"
-    aria = (
-        f".//*[@role='row' and not(self::tr)][descendant::*[{_CELL_ROLE}]]"
-        f"/descendant::*[{_CELL_ROLE}][{n}]"
-    )
-    return f"xpath={native} | {aria}"
-
-
-def _remove_button(row: Locator) -> Locator:
-    """A row's trash button: named Remove or Delete, or an icon whose tooltip says so.
-
-    The trash icon's markup is unknown (spec section 4); an icon with text content (an icon
-    font glyph) takes its accessible name from that text, so its tooltip is checked too.
-    """
+def _named_remove(row: Locator) -> Locator:
+    """A row's remove control that says what it is: named Remove or Delete, or an icon whose
+    tooltip says so (an icon font glyph takes its accessible name from its text)."""
     tooltip = ", ".join(
         f'[{attribute}="{word}" i]' for attribute in ("title", "aria-label") for word in _TOOLTIPS
     )
@@ -101,7 +62,6 @@ def _remove_button(row: Locator) -> Locator:
         row.get_by_role("button", name=_REMOVE)
         .or_(row.get_by_role("link", name=_REMOVE))
         .or_(row.locator(tooltip))
-        .first
     )
 
 
@@ -123,18 +83,10 @@ class AboutPage:
         )
         self.title_heading: Locator = self.header.get_by_role("heading").first
         self.add_license_button: Locator = button(self.header, "Add License")
-        self.table: Locator = self.panel.get_by_role("table").filter(
-            has=self.frame.get_by_role("columnheader", name=re.compile(r"license\s+type", re.I))
-        )
-        self.header_cells: Locator = (
-            self.table.get_by_role("row")
-            .filter(has=self.frame.get_by_role("columnheader"))
-            .first.get_by_role("columnheader")
-        )
-        #: The data rows: rows with cells, without the empty state's placeholder row.
-        self.rows: Locator = (
-            self.table.get_by_role("row").filter(has=cells(self.frame)).filter(has_not_text=_EMPTY)
-        )
+        #: The license list's header row (a table's, an ARIA grid's or a GridCell row).
+        self.list_header: Locator = _grid.header_row(self.panel).filter(visible=True).first
+        #: The data rows, in table order, without an empty state's placeholder row.
+        self.rows: Locator = _grid.data_rows(self.panel)
         self.empty_state: Locator = self.panel.get_by_text(_EMPTY).filter(visible=True)
         self.upgrade_hint: Locator = self.panel.get_by_text(_UPGRADE).filter(visible=True)
         self.licensing_notice_text: Locator = self.panel.get_by_text(_PAGE_LOAD_FAILURE).filter(
@@ -146,7 +98,7 @@ class AboutPage:
     # -- state -----------------------------------------------------------------------------
 
     def wait_until_open(self) -> AboutPage:
-        """Wait until the panel shows its title and its content (table or empty state).
+        """Wait until the panel shows its title and its content (the list or the empty state).
 
         Raises:
             PageStructureError: the open panel's title is neither "About" nor "Licensing".
@@ -165,15 +117,16 @@ class AboutPage:
 
     def _wait_for_content(self) -> None:
         try:
-            self.table.or_(self.empty_state).filter(visible=True).first.wait_for(
+            self.list_header.or_(self.empty_state).filter(visible=True).first.wait_for(
                 state="visible", timeout=self.timeout_ms
             )
         except PlaywrightTimeoutError:
             raise PageStructureError(
-                f"Settings > About at {self.page.url} showed neither a license table (a table "
-                "whose column headers include LICENSE TYPE) nor the empty state ('You have no "
-                f"EVOQ licenses ...') within {self.timeout_ms / 1000:g} s. Check that the panel "
-                "shows the license list, not the Manual Activation page."
+                f"Settings > About at {self.page.url} showed neither a license list (a table, "
+                "an ARIA grid or a grid of DNN GridCells whose headers include LICENSE TYPE) "
+                "nor the empty state ('You have no EVOQ licenses ...') within "
+                f"{self.timeout_ms / 1000:g} s. Check that the panel shows the license list, "
+                "not the Manual Activation page."
             ) from None
 
     def title(self) -> str:
@@ -187,7 +140,7 @@ class AboutPage:
     # -- reading ---------------------------------------------------------------------------
 
     def licenses(self) -> list[LicenseRow]:
-        """Read the license table; an empty list when the page shows its empty state.
+        """Read the license list; an empty list when the page shows its empty state.
 
         Raises:
             PageStructureError: a needed column is missing or an EXPIRES cell is not a date.
@@ -195,22 +148,30 @@ class AboutPage:
         where = self.page.url
         with page_errors("reading the license table", where):
             self._wait_for_content()
-            if not self.table.count():
-                return []
-            headers = self.header_cells.all_inner_texts()
-            raw = json.loads(self.rows.evaluate_all(_READ_CELLS))
+            raw = json.loads(self.panel.evaluate(_grid.READ, _grid.PATHS))
+        if raw["headers"] is None:
+            return []
         rows = [
             [
                 RawCell(
                     text=str(cell["text"]),
                     labels=tuple(str(label) for label in cell["labels"]),
                     checked=cell["checked"],
+                    graphic=bool(cell["graphic"]),
                 )
                 for cell in row
             ]
-            for row in raw
+            for row in raw["rows"]
         ]
-        return parse_rows(headers, rows, where=where)
+        return parse_rows([str(text) for text in raw["headers"]], rows, where=where)
+
+    def headers(self) -> list[str]:
+        """The license list's header texts, in order; empty without a list (or a panel)."""
+        with page_errors("reading the license table's headers", self.page.url):
+            if not self.panel.count():
+                return []
+            texts = self.panel.evaluate(_grid.HEADERS, _grid.HEADER_ROW)
+        return [str(text) for text in texts or []]
 
     def find_licenses(
         self,
@@ -281,19 +242,15 @@ class AboutPage:
     def sensitive_locators(self) -> list[Locator]:
         """Everything on the panel that must be masked in a screenshot, as of now.
 
-        The INVOICE NUMBER cell of every row now in the table, and the Add License form's
+        The INVOICE NUMBER cell of every row now in the list, and the Add License form's
         Account Email and Invoice Number and the manual activation key (they match nothing
         while their form is closed). Call it right before each screenshot: the rows are
         counted when it is called.
         """
-        from pages.add_license import AddLicenseForm, ManualActivationPage
-
         found: list[Locator] = []
-        if self.table.count():
-            where = self.page.url
-            headers = self.header_cells.all_inner_texts()
-            invoice = column_positions(headers, where=where)[Column.INVOICE_NUMBER]
-            found.extend(cells(self.rows.nth(i)).nth(invoice) for i in range(self.rows.count()))
+        column = self._invoice_column()
+        if column is not None:
+            found.extend(_grid.row_cell(self.rows.nth(i), column) for i in range(self.rows.count()))
         found.extend(AddLicenseForm(self).sensitive_locators())
         found.extend(ManualActivationPage(self).sensitive_locators())
         return found
@@ -301,41 +258,33 @@ class AboutPage:
     def screenshot_masks(self) -> list[Locator]:
         """The regions of :meth:`sensitive_locators` as few locators, for ``page.screenshot(mask=...)``.
 
-        The INVOICE NUMBER cells are one locator here, matching that cell of every data row
-        (the cell under the INVOICE NUMBER header, counted as :meth:`licenses` counts them),
-        where :meth:`sensitive_locators` gives one locator per row. Playwright resolves each
-        mask locator on its own, and a per-row locator scans the whole table again: on a
-        table of 200 licenses the per-row masks took longer than a screenshot's 30 s timeout,
-        this one a few milliseconds. The locator names a position, never a value, so no
+        The INVOICE NUMBER cells are one locator here, matching that cell of every data row,
+        where :meth:`sensitive_locators` gives one locator per row: Playwright resolves each
+        mask locator on its own, and per-row locators on a table of 200 licenses took longer
+        than a screenshot's 30 s timeout. The locator names a position, never a value, so no
         invoice number reaches a selector (which traces and error messages quote). Each
         locator may match several elements, so use these only as masks. Call it right before
         each screenshot: the column is found when it is called.
         """
-        from pages.add_license import AddLicenseForm, ManualActivationPage
-
         found: list[Locator] = []
         column = self._invoice_column()
         if column is not None:
-            found.append(self.table.locator(_cell_of_every_data_row(column)))
+            found.append(_grid.column_cells(self.panel, column))
         found.extend(AddLicenseForm(self).sensitive_locators())
         found.extend(ManualActivationPage(self).sensitive_locators())
         return found
 
     def _invoice_column(self) -> int | None:
-        """Where INVOICE NUMBER is among the table's columns (from 0); ``None`` without a table."""
-        where = self.page.url
-        with page_errors("finding the invoice column to mask", where):
-            if not self.table.count():
-                return None
-            headers = self.header_cells.all_inner_texts()
-        return column_positions(headers, where=where)[Column.INVOICE_NUMBER]
+        """Where INVOICE NUMBER is among the list's columns (from 0); ``None`` without a list."""
+        headers = self.headers()
+        if not headers:
+            return None
+        return column_positions(headers, where=self.page.url)[Column.INVOICE_NUMBER]
 
     # -- acting ----------------------------------------------------------------------------
 
-    def add_license(self) -> AddLicenseForm:
+    def add_license(self) -> AddLicenseForm[AboutPage]:
         """Press "Add License" and return the form once it shows (or the form already open)."""
-        from pages.add_license import AddLicenseForm
-
         form = AddLicenseForm(self)
         with page_errors("opening the Add License form", self.page.url):
             if not form.is_open():
@@ -344,10 +293,10 @@ class AboutPage:
         return form
 
     def row_locator(self, row: LicenseRow) -> Locator:
-        """The table row now showing ``row``.
+        """The list row now showing ``row``.
 
         Raises:
-            LicenseNotFoundError: no row of the table shows it any more.
+            LicenseNotFoundError: no row of the list shows it any more.
         """
         for index, candidate in enumerate(self.licenses()):
             if candidate == row:
@@ -358,26 +307,63 @@ class AboutPage:
             "Read the table again before acting on it."
         )
 
+    def remove_control(self, target: Locator) -> Locator:
+        """The remove control of the list row ``target``.
+
+        A control named Remove or Delete (or with such a tooltip) when the row has one; else
+        the one icon with no text outside the list's named columns, as DNN's own grids draw
+        their trash can (an SVG in a plain ``div``, no name).
+
+        Raises:
+            PageStructureError: the row has no such control, or several unnamed icons.
+        """
+        named = _named_remove(target)
+        if named.count():
+            return named.first
+        headers = self.headers()
+        known = set(column_positions(headers, where=self.page.url).values())
+        icons = [
+            _grid.row_cell(target, index).locator(_grid.ICON_HOLDER).first
+            for index in range(len(headers))
+            if index not in known
+            and _grid.row_cell(target, index).locator(_grid.ICON_HOLDER).count()
+        ]
+        if len(icons) == 1:
+            return icons[0]
+        raise PageStructureError(
+            f"A row of the license table at {self.page.url} has "
+            f"{'no' if not icons else len(icons)} remove control{'' if len(icons) == 1 else 's'}"
+            ": expected a button or link named Remove or Delete, or one icon (the trash can) "
+            "outside the LICENSE TYPE, INVOICE NUMBER, WEB SERVER, ACTIVATED and EXPIRES "
+            "columns."
+        )
+
+    def renew_control(self, target: Locator) -> Locator:
+        """The ``[ renew ]`` control of the list row ``target`` (a link, a button or an ``<a>``
+        with no ``href``), found by its text."""
+        return target.get_by_text(_RENEW).first
+
     def remove_license(
         self, row: LicenseRow, *, on_notification: NotificationHook | None = None
     ) -> Outcome:
-        """Remove ``row`` through its trash button and the confirmation dialog.
+        """Remove ``row`` through its trash icon and the confirmation dialog.
 
         Returns the server's answer. ``DELETED_ACTIVATION_LOST`` means the license is gone but
         its activation did not go back to the invoice (the licensing service was unreachable):
         a Production license cannot then be activated elsewhere without DNN Technical Support.
-        When the license was deleted, waits for the table to lose the row before returning.
+        When the license was deleted, waits for the list to lose the row before returning.
 
         Raises:
-            LicenseNotFoundError: the table no longer shows ``row``.
-            PageTimeoutError: the dialog, the notification or the table change did not come.
+            LicenseNotFoundError: the list no longer shows ``row``.
+            PageStructureError: the row has no recognisable remove control.
+            PageTimeoutError: the dialog, the notification or the list change did not come.
         """
         where = self.page.url
         with page_errors(f"removing the {row.license_type} license", where, [row.invoice_number]):
             target = self.row_locator(row)
             self.notifications.clear()
             before = self.rows.count()
-            _remove_button(target).click()
+            self.remove_control(target).click()
             self.confirmation.wait_until_open().confirm()
             notification = self.notifications.wait_for_next()
             if on_notification is not None:
@@ -388,36 +374,33 @@ class AboutPage:
         return outcome
 
     def start_removal(self, row: LicenseRow) -> ConfirmationDialog:
-        """Press ``row``'s trash button and return the confirmation dialog, not yet answered."""
+        """Press ``row``'s trash icon and return the confirmation dialog, not yet answered."""
         with page_errors(
             f"removing the {row.license_type} license", self.page.url, [row.invoice_number]
         ):
             target = self.row_locator(row)
             self.notifications.clear()
-            _remove_button(target).click()
+            self.remove_control(target).click()
             return self.confirmation.wait_until_open()
 
     def renew_license(
         self, row: LicenseRow, *, on_notification: NotificationHook | None = None
     ) -> Outcome:
-        """Press ``row``'s ``[ renew ]`` and return the server's answer."""
+        """Press ``row``'s ``[ renew ]`` (a link, a button or an ``<a>`` with no ``href``)
+        and return the server's answer."""
         where = self.page.url
         with page_errors(f"renewing the {row.license_type} license", where, [row.invoice_number]):
             target = self.row_locator(row)
             self.notifications.clear()
-            target.get_by_role("button", name=_RENEW).or_(
-                target.get_by_role("link", name=_RENEW)
-            ).first.click()
+            self.renew_control(target).click()
             notification = self.notifications.wait_for_next()
             if on_notification is not None:
                 on_notification(notification)
         return classify(notification)
 
     def close(self) -> None:
-        """Close the panel (its close button, or Esc) and wait until it has gone."""
-        from pages.persona_bar import PersonaBar
-
-        PersonaBar(self.page, timeout_ms=self.timeout_ms).close_panel()
+        """Close the panel (View Site, its Close button or Escape) and wait until it has gone."""
+        close_open_panel(self.page, timeout_ms=self.timeout_ms)
 
     def _wait_for_row_count(self, count: int, action: str) -> None:
         try:

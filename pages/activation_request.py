@@ -40,7 +40,7 @@ class ActivationKeyRequestPage:
         self.license_type_select: Locator = labelled(page, "License Type")
         self.generate_button: Locator = button(page, "Generate Activation Key")
         self.activation_key_box: Locator = labelled(page, "Activation Key")
-        self.error: Locator = page.locator(".error, [role=alert]").filter(visible=True)
+        self.error: Locator = page.get_by_role("alert").filter(visible=True)
 
     def sensitive_locators(self) -> list[Locator]:
         """The fields whose contents must be masked: invoice, email and the generated key."""

@@ -1,7 +1,7 @@
 """The Persona Bar's confirmation dialog: ``#confirmation-dialog`` with Yes / No.
 
 AX builds it as a ``p`` for the question and two links, ``a#confirmbtn`` and ``a#cancelbtn``
-(spec section 3). The links may have no ``href``, and so no link role: the ids are what is
+(``docs/dnn-ui.md`` section 4). The links may have no ``href``, and so no link role: the ids are what is
 known about them, so the ids are what this page object uses.
 """
 

@@ -3,7 +3,8 @@
 Columns are found by their header text (LICENSE TYPE, INVOICE NUMBER, WEB SERVER, ACTIVATED,
 EXPIRES), case-insensitively, never by position: Evoq renders the headers upper-case with CSS
 on one release and literally on another, and a release may add a column. Rows and cells are
-found by their ARIA roles, so a ``<table>`` and a ``role="table"`` grid of ``div``\\ s read alike.
+found by :mod:`pages._grid`, so a ``<table>``, an ARIA grid and a grid of DNN's ``GridCell``\\ s
+read alike.
 
 The parsing half of this module is pure Python and is what :class:`pages.about.AboutPage`
 feeds with the raw cells it reads from the page in one round trip.
@@ -87,6 +88,9 @@ class RawCell:
     labels: tuple[str, ...] = ()
     #: The state of a checkbox (or ``aria-checked``) inside the cell, if there is one.
     checked: bool | None = None
+    #: Whether the cell shows a picture (an SVG or an image): DNN's grids draw the check mark
+    #: as an icon with no text and no name.
+    graphic: bool = False
 
 
 _SPACE = re.compile(r"\s+")
@@ -182,19 +186,27 @@ def parse_expiry(text: str, *, where: str = "the license table") -> date | None:
 
 _CHECK_MARKS = frozenset("\u2713\u2714\u2611\u2705")
 _YES = frozenset({"activated", "active", "yes", "true", "checked"})
+_NO = frozenset({"not activated", "inactive", "not active", "no", "false", "unchecked"})
 
 
 def is_activated(cell: RawCell) -> bool:
-    """True when the ACTIVATED cell shows the check mark (or an equivalent accessible hint).
+    """True when the ACTIVATED cell shows the check mark (or an equivalent hint).
 
-    Evoq shows activation only as a check mark; there is no "Active" word. An icon font or
-    an SVG carries no text, so its ``aria-label``/``title`` or a checked checkbox counts too.
+    Evoq shows activation only as a check mark; there is no "Active" word. The mark may be a
+    character, an icon with an ``aria-label``/``title``, a checked checkbox, or - as DNN's own
+    grids draw it - a bare SVG icon with no text and no name: a picture in the ACTIVATED cell
+    counts as the check mark unless a hint says otherwise ("not activated", "inactive").
     """
+    labels = {_fold(label) for label in cell.labels}
+    if labels & _NO or cell.checked is False:
+        return False
     if any(mark in cell.text for mark in _CHECK_MARKS):
         return True
     if cell.checked:
         return True
-    return any(_fold(label) in _YES for label in cell.labels)
+    if labels & _YES:
+        return True
+    return cell.graphic and not _fold(cell.text)
 
 
 def parse_rows(

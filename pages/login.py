@@ -1,4 +1,4 @@
-"""DNN's login page (``Login.ascx`` of the DNN authentication provider, spec section 2).
+"""DNN's login page (``Login.ascx`` of the DNN authentication provider, ``docs/dnn-ui.md`` section 2).
 
 The ids are DNN's own: ``dnn_ctr_Login_Login_DNN_txtUsername`` on the standard ``/Login``
 page, ``dnn_ctr<N>_Login_Login_DNN_txtUsername`` when a custom login page hosts the module
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from dnn_runbook.exceptions import LoginFailedError, PageStructureError
+from dnn_runbook.exceptions import LoginFailedError, LoginPageNotFoundError, PageStructureError
 from pages._errors import page_errors
 from pages.site import SitePage
 
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["LoginPage"]
 
 _ID_PREFIX = 'id^="dnn_ctr"'
+
+#: DNN's standard login page; a site may move it (a custom login page in Site Settings).
+DEFAULT_PATH = "/Login"
 
 
 def _dnn_control(tag: str, suffix: str) -> str:
@@ -48,22 +51,35 @@ class LoginPage:
             re.compile(r"Login Failed", re.IGNORECASE)
         ).filter(visible=True)
 
-    def open(self) -> LoginPage:
-        """Go to ``/Login``; when the site has no such page, to ``/?ctl=Login``. Return ``self``.
+    def open(self, path: str = DEFAULT_PATH) -> LoginPage:
+        """Go to the login page at ``path`` (the site's own, such as ``/Admin/Login``) and
+        return ``self``. With the default ``/Login``, a site that has no such page is tried at
+        ``/?ctl=Login`` too; a path of the site's own is the only place looked at, so that a
+        wrong path fails instead of logging in somewhere else.
 
         Raises:
-            PageStructureError: neither address shows DNN's login form.
+            LoginPageNotFoundError: a path of the site's own shows no DNN login form.
+            PageStructureError: neither default address shows DNN's login form.
         """
+        paths = (path, "/?ctl=Login&returnurl=%2f") if path == DEFAULT_PATH else (path,)
+        status: int | None = None
         with page_errors("opening the login page", self.base_url):
-            for path in ("/Login", "/?ctl=Login&returnurl=%2f"):
-                self.page.goto(self.base_url + path, timeout=self.timeout_ms)
+            for candidate in paths:
+                response = self.page.goto(self.base_url + candidate, timeout=self.timeout_ms)
+                status = response.status if response is not None else None
                 # The form is rendered by the server, so once the page has loaded it is there.
                 if self.username.count() and self.password.count():
                     return self
+        if path != DEFAULT_PATH:
+            answered = f"HTTP {status}" if status is not None else "no HTTP answer"
+            raise LoginPageNotFoundError(
+                f"{self.base_url}{path} (the login_path) shows no DNN login form (it answered "
+                f"{answered}, and no input's id ends in '_Login_Login_DNN_txtUsername')."
+            )
         raise PageStructureError(
             f"Neither {self.base_url}/Login nor {self.base_url}/?ctl=Login shows DNN's login "
             "form: expected an input whose id ends in '_Login_Login_DNN_txtUsername'. Check "
-            "the site address, or whether the site uses a login page of its own."
+            "the site address, or whether the site uses a login page of its own (login_path)."
         )
 
     def sensitive_locators(self) -> list[Locator]:

@@ -1,6 +1,6 @@
 """The Persona Bar's notification: ``#notification-dialog`` with ``p#notification-message``.
 
-The Persona Bar shows every answer to an action there (spec section 3): an error adds the
+The Persona Bar shows every answer to an action there (``docs/dnn-ui.md`` section 4): an error adds the
 class ``errorMessage`` and stays until its OK button (``button#close-notification``) is
 pressed; a success hides itself after two seconds. So a notification must be read the moment
 it appears, in one round trip, and a caller who wants to see the *next* one must first make

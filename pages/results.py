@@ -1,6 +1,6 @@
 """What the About page said after an action, as typed values.
 
-Evoq answers every license action with one notification (spec section 4, the verbatim texts of
+Evoq answers every license action with one notification (``docs/dnn-ui.md`` section 6, the verbatim texts of
 ``Licensing.resx``). :func:`classify` turns that text into an :class:`Outcome` with an explicit
 :class:`OutcomeKind`, so that callers branch on a kind rather than on message strings. The page
 objects only report what they saw; deciding whether that is good enough is the caller's job.
@@ -130,7 +130,7 @@ class Outcome:
 _SPACE = re.compile(r"\s+")
 _ACTIVATED = re.compile(r"(?P<type>\w+) License has been activated successfully", re.IGNORECASE)
 
-#: Fragments of the error texts, most specific first (spec section 4).
+#: Fragments of the error texts, most specific first (``docs/dnn-ui.md`` section 6).
 _FAILURES: tuple[tuple[str, FailureReason], ...] = (
     ("do not match a valid license", FailureReason.DETAILS_MISMATCH),
     ("is in use", FailureReason.ACTIVATION_IN_USE),

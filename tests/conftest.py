@@ -14,6 +14,26 @@ if TYPE_CHECKING:
     from dnn_runbook.sandbox import Sandbox
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that need no pytest-playwright fixture first, then those that do; in each
+    group the long ones first (``slow``, then the other ``e2e``), in their order otherwise.
+
+    Once a process has run a test with pytest-playwright's fixtures, its asyncio loop runs in
+    the main thread and Playwright's sync API can no longer start there: the tests that run the
+    tool in-process must come before. ``make test`` hands tests to its workers in this order,
+    so every worker keeps it, and the minutes-long suites start at once on every worker
+    instead of queueing at the end behind one of them.
+    """
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        group = 1 if "playwright" in getattr(item, "fixturenames", ()) else 0
+        if item.get_closest_marker("slow"):
+            return group, 0
+        return group, 1 if item.get_closest_marker("e2e") else 2
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(scope="session")
 def browser_choice(playwright: Playwright) -> browser.BrowserChoice:
     """The browser the tests use, found by the same discovery as ``dnn-runbook``."""

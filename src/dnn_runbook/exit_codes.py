@@ -17,3 +17,5 @@ class ExitCode(IntEnum):
     DECLINED = 3
     #: Preflight refused to start; nothing was changed.
     PREFLIGHT_REFUSED = 4
+    #: The operator pressed Ctrl-C (128 + SIGINT, as shells report it); resume the run.
+    INTERRUPTED = 130

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-#: What hidden characters look like; always four dots, so a value's length is not shown.
+#: What hidden characters look like, everywhere (masked ids, redacted secrets): always four
+#: dots, so a value's length is not shown.
 MASK = "••••"
+
+#: The colour masked regions of a screenshot are painted in: dark, so a mask is obvious.
+MASK_COLOR = "#1b2a38"
 
 
 class LicenseType(StrEnum):

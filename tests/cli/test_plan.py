@@ -27,11 +27,13 @@ def env_file(tmp_path: Path) -> Path:
     values = {
         "DNN_OLD_URL": "http://127.0.0.1:18001",
         "DNN_NEW_URL": "http://127.0.0.1:18002",
+        "DNN_SITE_URL": "https://www.example.com",
         "DNN_OLD_USERNAME": "host",
         "DNN_NEW_USERNAME": "admin",
         **SECRETS,
     }
     path.write_text("".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8")
+    path.chmod(0o600)
     return path
 
 
@@ -59,7 +61,7 @@ class TestPlan:
             (1, "[preflight] Preflight, changing nothing: log in to old (http://127.0.0.1:18001)"),
             (2, "[add-dev-on-new] Add a Development license on new (http://127.0.0.1:18002)"),
             (3, "[dns-cutover] Ask the operator to confirm: Point DNS"),
-            (4, "[wait-new-serving] Wait until http://127.0.0.1:18002 answers HTTP 200"),
+            (4, "[wait-new-serving] Wait until the public site https://www.example.com is served"),
             (5, "[remove-prod-on-old] Remove the Production license for invoice ••••09-9 from"),
             (6, "[add-prod-on-new] Add a Production license on new (http://127.0.0.1:18002)"),
             (7, "[remove-dev-on-new] Remove the Development license for invoice ••••09-9 from"),
@@ -83,7 +85,7 @@ class TestPlan:
         result = runner.invoke(app, ["plan", str(SEED)], terminal_width=100)
         assert result.exit_code == 2
         assert result.stdout == ""
-        assert len(result.stderr.splitlines()) == 9
+        assert len(result.stderr.splitlines()) == 10
         assert "Plan for" not in result.output
 
     def test_help(self, runner: CliRunner) -> None:
@@ -91,3 +93,38 @@ class TestPlan:
         result = runner.invoke(app, ["plan", "--help"], terminal_width=100)
         assert result.exit_code == 0
         assert "plain words" in result.stdout
+
+
+class TestPlanSecrets:
+    def test_a_secret_put_into_a_confirm_message_is_masked(
+        self, runner: CliRunner, env_file: Path, tmp_path: Path
+    ) -> None:
+        """${DNN_OLD_PASSWORD} and ${DNN_LICENSE_INVOICE} in a confirm message: plan shows the
+        mask, never the values (in any letter case)."""
+        text = SEED.read_text(encoding="utf-8").replace(
+            "message: Point DNS",
+            "message: Use ${DNN_OLD_PASSWORD} for ${DNN_LICENSE_INVOICE}, then point DNS",
+        )
+        path = tmp_path / "runbook.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["plan", str(path), "--env-file", str(env_file)])
+        assert result.exit_code == 0, result.output
+        assert "Use •••• for ••••, then point DNS" in result.stdout
+        for value in SECRETS.values():
+            assert value.casefold() not in result.stdout.casefold()
+
+    def test_control_characters_in_a_message_are_escaped(
+        self, runner: CliRunner, env_file: Path, tmp_path: Path
+    ) -> None:
+        """A confirm message holding ESC and BEL is printed with visible escapes."""
+        text = (
+            SEED.read_text(encoding="utf-8")
+            .replace("message: Point DNS", 'message: "\\e[31mred\\a Point DNS')
+            .replace("then confirm.\n", 'then confirm."\n', 1)
+        )
+        path = tmp_path / "runbook.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["plan", str(path), "--env-file", str(env_file)])
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout
+        assert "\\x1b[31mred\\x07 Point DNS" in result.stdout

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dnn_runbook.cli import app
-from dnn_runbook.cli.validate import fast_path
+from dnn_runbook.cli._fast import fast_path
 
 SEED = Path(__file__).resolve().parents[2] / "runbook.yaml"
 
@@ -20,6 +20,7 @@ ENV_FILE = """\
 # written by the tests
 DNN_OLD_URL=http://127.0.0.1:18001
 DNN_NEW_URL=http://127.0.0.1:18002
+DNN_SITE_URL=https://www.example.com
 DNN_OLD_USERNAME=host
 DNN_OLD_PASSWORD='cli-old-pw-5150'
 DNN_NEW_USERNAME=host
@@ -36,6 +37,7 @@ def env_file(tmp_path: Path) -> Path:
     """An env file like the sandbox writes."""
     path = tmp_path / "sandbox.env"
     path.write_text(ENV_FILE, encoding="utf-8")
+    path.chmod(0o600)
     return path
 
 
@@ -66,10 +68,10 @@ class TestValidate:
         assert code == 2
         assert out == ""
         lines = err.splitlines()
-        assert len(lines) == 10
+        assert len(lines) == 11
         assert all(line.startswith(f"{SEED}:") for line in lines)
         assert lines[0].startswith(f"{SEED}:11:10: servers.old.url uses ${{DNN_OLD_URL}}")
-        assert lines[-1] == f"{SEED}: invalid, 9 errors"
+        assert lines[-1] == f"{SEED}: invalid, 10 errors"
 
     def test_warnings_keep_exit_0(self, runner: CliRunner, tmp_path: Path) -> None:
         """A literal secret is a warning on stderr; the runbook stays valid."""
@@ -80,6 +82,7 @@ class TestValidate:
         path.write_text(text, encoding="utf-8")
         env = tmp_path / "e.env"
         env.write_text(ENV_FILE, encoding="utf-8")
+        env.chmod(0o600)
         code, out, err = invoke(runner, "validate", str(path), "--env-file", str(env))
         assert code == 0
         assert out == f"{path}: valid, 9 steps (1 warning)\n"
@@ -104,6 +107,45 @@ class TestValidate:
         code, out, err = invoke(runner, "validate", str(path), "--env-file", str(env_file))
         assert code == 2
         assert not any(secret in out + err for secret in SECRETS)
+
+    def test_secrets_leak_neither_through_a_repr_nor_a_suggestion(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        """A password holding a quote and a backslash, put into a type and a step id: the repr
+        in "(got ...)" and the slug in "did you mean" are masked too."""
+        password = "Pw'Secret\\9-Zq"
+        env = tmp_path / "e.env"
+        env.write_text(ENV_FILE.replace("'cli-old-pw-5150'", f'"{password}"'), encoding="utf-8")
+        env.chmod(0o600)
+        text = (
+            SEED.read_text(encoding="utf-8")
+            .replace("type: Development", "type: ${DNN_OLD_PASSWORD}", 1)
+            .replace("- id: add-dev-on-new", "- id: ${DNN_OLD_PASSWORD}", 1)
+        )
+        path = tmp_path / "runbook.yaml"
+        path.write_text(text, encoding="utf-8")
+        code, out, err = invoke(runner, "validate", str(path), "--env-file", str(env))
+        assert code == 2
+        assert "Pw\\'Secret" not in err
+        assert "pw-secret-9-zq" not in err.casefold()
+        assert password not in out + err
+        assert '(got "••••", from ${DNN_OLD_PASSWORD})' in err
+        assert "did you mean '••••'?" in err
+
+    def test_escape_sequences_in_keys_are_shown_not_obeyed(
+        self, runner: CliRunner, env_file: Path, tmp_path: Path
+    ) -> None:
+        """An unknown key spelt with ESC [ 2 J reaches the terminal as text, not as a command."""
+        text = SEED.read_text(encoding="utf-8").replace(
+            "name: migrate-evoq-license", 'name: migrate-evoq-license\n"\\e[2J\\e]0;x\\a": 1'
+        )
+        path = tmp_path / "runbook.yaml"
+        path.write_text(text, encoding="utf-8")
+        code, _, err = invoke(runner, "validate", str(path), "--env-file", str(env_file))
+        assert code == 2
+        assert "\x1b" not in err
+        assert "\x07" not in err
+        assert "\\x1b[2J\\x1b]0;x\\x07 is not a setting of a runbook" in err
 
     def test_help(self, runner: CliRunner) -> None:
         """validate --help describes the command and the env-file option."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,16 @@ import pytest
 from dnn_runbook.evidence.atomic import append_line
 from dnn_runbook.evidence.manifest import Manifest
 from dnn_runbook.evidence.run_dir import create_run_dir
+from tests.evidence.pki import SshSigner, Tsa, make_ssh_signer
 
 RUNBOOK_SHA = hashlib.sha256(b"version: 1\nname: migrate-license\n").hexdigest()
+
+
+def binding_of(name: str, sha256: str = RUNBOOK_SHA) -> dict[str, Any]:
+    """The least binding a manifest takes: the runbook's name and SHA-256."""
+    return {"runbook": {"name": name, "sha256": sha256}}
+
+
 STARTED = datetime(2026, 11, 29, 21, 24, 6, tzinfo=UTC)
 
 
@@ -65,7 +73,7 @@ def manifest(tmp_path: Path) -> Manifest:
     """
     run_dir = create_run_dir(tmp_path / "screenshots", "migrate-license", STARTED)
     manifest = Manifest.create(
-        run_dir, run_dir.name, "migrate-license", RUNBOOK_SHA, clock=_ticking_clock()
+        run_dir, run_dir.name, binding_of("migrate-license"), clock=_ticking_clock()
     )
     manifest.write_file("01-preflight-old.png", b"\x89PNG\r\n\x1a\n fake image bytes", "preflight")
     manifest.write_file("state.json", '{"done": []}', "preflight")
@@ -80,3 +88,17 @@ def manifest(tmp_path: Path) -> Manifest:
 def run_dir(manifest: Manifest) -> Path:
     """The run directory of the ``manifest`` fixture."""
     return manifest.run_dir
+
+
+@pytest.fixture(scope="session")
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tsa]:
+    """A local RFC 3161 time-stamping authority (openssl ts) with its own test CA."""
+    authority = Tsa(tmp_path_factory.mktemp("tsa"))
+    yield authority
+    authority.close()
+
+
+@pytest.fixture(scope="session")
+def ssh_signer(tmp_path_factory: pytest.TempPathFactory) -> SshSigner:
+    """An SSH key pair and the allowed_signers file that names it."""
+    return make_ssh_signer(tmp_path_factory.mktemp("ssh"))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dnn_runbook.evidence.chain import (
+from dnn_runbook.evidence._chain import (
     ManifestEntry,
     abbreviate,
     audit_chain,
@@ -22,6 +22,7 @@ from dnn_runbook.evidence.chain import (
 from dnn_runbook.exceptions import ManifestError
 
 SHA = hashlib.sha256(b"runbook").hexdigest()
+BINDING = {"runbook": {"name": "m", "sha256": SHA}}
 
 
 def _entry(**changes: Any) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def _entry(**changes: Any) -> dict[str, Any]:
         "sha256": hashlib.sha256(b"abc").hexdigest(),
         "step_id": None,
         "time": "2026-11-29T21:24:06.000000Z",
-        "prev": genesis_hash("run", "m", SHA),
+        "prev": genesis_hash("run", BINDING),
     }
     fields["hash"] = hashlib.sha256(canonical_json(fields)).hexdigest()
     return {**fields, **changes}
@@ -99,7 +100,7 @@ class TestRenderAndAudit:
     def test_rendered_document_audits_clean(self) -> None:
         """What render_manifest writes, audit_chain accepts, and its head is the last hash."""
         entry = ManifestEntry(**_entry())
-        document = json.loads(render_manifest("run", "m", SHA, [entry]))
+        document = json.loads(render_manifest("run", BINDING, [entry]))
         audit = audit_chain(document)
         assert audit.problems == ()
         assert audit.head == entry.hash
@@ -107,6 +108,6 @@ class TestRenderAndAudit:
 
     def test_empty_chain_head_is_the_genesis_value(self) -> None:
         """A manifest with no entries has the genesis value as head."""
-        document = json.loads(render_manifest("run", "m", SHA, []))
-        assert document["head"] == genesis_hash("run", "m", SHA)
+        document = json.loads(render_manifest("run", BINDING, []))
+        assert document["head"] == genesis_hash("run", BINDING)
         assert audit_chain(document).problems == ()

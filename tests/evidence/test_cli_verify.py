@@ -60,22 +60,28 @@ class TestVerifyCommand:
         assert "not a directory" in err
 
     def test_expected_head_matches(self, manifest: Manifest) -> None:
-        """--expect-head with the recorded head (or its first digits) passes."""
+        """--expect-head with the recorded head (or its first 32 digits) passes."""
         assert _verify(str(manifest.run_dir), "--expect-head", manifest.head)[0] == 0
-        assert _verify(str(manifest.run_dir), "--expect-head", manifest.head[:10])[0] == 0
+        assert _verify(str(manifest.run_dir), "--expect-head", manifest.head[:32])[0] == 0
+
+    def test_a_short_prefix_is_refused(self, manifest: Manifest) -> None:
+        """Eight digits (32 bits) can be forged by trying chains: exit 2, saying so."""
+        code, _, err = _verify(str(manifest.run_dir), "--expect-head", manifest.head[:8])
+        assert code == 2
+        assert "all 64 hex digits, or at least the first 32" in err
 
     def test_expected_head_differs(self, manifest: Manifest) -> None:
         """--expect-head with another chain's head exits 1, naming manifest.json."""
         other = "0" * 64 if not manifest.head.startswith("0") else "1" * 64
         code, out, _ = _verify(str(manifest.run_dir), "--expect-head", other)
         assert code == 1
-        assert "manifest.json: its chain head" in out
+        assert "manifest.json: no entry of the chain has the hash" in out
 
     def test_malformed_expected_head_exits_2(self, manifest: Manifest) -> None:
-        """--expect-head that is not 8+ lowercase hex digits is a usage error."""
+        """--expect-head that is not 32+ hex digits is a usage error."""
         code, _, err = _verify(str(manifest.run_dir), "--expect-head", "ABC")
         assert code == 2
-        assert "8 to 64 lowercase hex digits" in err
+        assert "at least the first 32" in err
 
     def test_listed_in_help(self) -> None:
         """The root --help lists the verify command."""

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 
 from dnn_runbook.evidence import atomic
-from dnn_runbook.evidence.chain import FORMAT, genesis_hash
+from dnn_runbook.evidence._chain import FORMAT, genesis_hash
 from dnn_runbook.evidence.manifest import Manifest
 from dnn_runbook.evidence.verify import verify_run_dir
 from dnn_runbook.exceptions import EvidenceError, ManifestError, RunDirError
+from tests.evidence.conftest import binding_of
 
 
 def _independent_hash(entry: dict[str, Any]) -> str:
@@ -35,14 +36,14 @@ def _document(run_dir: Path) -> dict[str, Any]:
 class TestCreate:
     def test_new_manifest_has_header_and_no_entries(self, tmp_path: Path, runbook_sha: str) -> None:
         """A fresh manifest names the format, run and runbook; its head is the genesis value."""
-        manifest = Manifest.create(tmp_path, "run-1", "migrate", runbook_sha)
+        manifest = Manifest.create(tmp_path, "run-1", binding_of("migrate", runbook_sha))
         document = _document(tmp_path)
         assert document == {
             "format": FORMAT,
             "run_id": "run-1",
-            "runbook": {"name": "migrate", "sha256": runbook_sha},
+            "binding": {"runbook": {"name": "migrate", "sha256": runbook_sha}},
             "entries": [],
-            "head": genesis_hash("run-1", "migrate", runbook_sha),
+            "head": genesis_hash("run-1", binding_of("migrate", runbook_sha)),
         }
         assert manifest.head == document["head"]
         assert manifest.entries == ()
@@ -51,36 +52,38 @@ class TestCreate:
         """Two runs, or two runbooks, never share a genesis value."""
         other_sha = hashlib.sha256(b"other").hexdigest()
         values = {
-            genesis_hash("run-1", "migrate", runbook_sha),
-            genesis_hash("run-2", "migrate", runbook_sha),
-            genesis_hash("run-1", "migrate2", runbook_sha),
-            genesis_hash("run-1", "migrate", other_sha),
+            genesis_hash("run-1", binding_of("migrate", runbook_sha)),
+            genesis_hash("run-2", binding_of("migrate", runbook_sha)),
+            genesis_hash("run-1", binding_of("migrate2", runbook_sha)),
+            genesis_hash("run-1", binding_of("migrate", other_sha)),
         }
         assert len(values) == 4
 
     def test_never_replaces_an_existing_manifest(self, tmp_path: Path, runbook_sha: str) -> None:
         """A run directory holds one run: creating a second manifest in it is refused."""
-        Manifest.create(tmp_path, "run-1", "migrate", runbook_sha)
+        Manifest.create(tmp_path, "run-1", binding_of("migrate", runbook_sha))
         before = (tmp_path / "manifest.json").read_bytes()
         with pytest.raises(ManifestError, match=r"already exists.*Manifest\.open"):
-            Manifest.create(tmp_path, "run-2", "migrate", runbook_sha)
+            Manifest.create(tmp_path, "run-2", binding_of("migrate", runbook_sha))
         assert (tmp_path / "manifest.json").read_bytes() == before
 
     def test_runbook_hash_must_be_a_sha256(self, tmp_path: Path) -> None:
-        """A runbook hash that is not 64 lowercase hex digits is refused with its length."""
-        with pytest.raises(ManifestError, match=r"64 lowercase hex digits.*3 characters"):
-            Manifest.create(tmp_path, "run-1", "migrate", "abc")
+        """A binding whose runbook hash is not 64 lowercase hex digits is refused."""
+        with pytest.raises(ManifestError, match=r"'sha256' \(64 lowercase hex digits"):
+            Manifest.create(tmp_path, "run-1", binding_of("migrate", "abc"))
 
     def test_run_directory_must_exist(self, tmp_path: Path, runbook_sha: str) -> None:
         """The manifest does not create the run directory: create_run_dir does."""
         with pytest.raises(RunDirError, match="does not exist"):
-            Manifest.create(tmp_path / "missing", "run-1", "migrate", runbook_sha)
+            Manifest.create(tmp_path / "missing", "run-1", binding_of("migrate", runbook_sha))
 
 
 class TestAdd:
     def test_entry_fields(self, tmp_path: Path, runbook_sha: str, clock: Any) -> None:
         """An entry records the file's name, size, SHA-256, step, UTC time and the chain link."""
-        manifest = Manifest.create(tmp_path, "run-1", "migrate", runbook_sha, clock=clock)
+        manifest = Manifest.create(
+            tmp_path, "run-1", binding_of("migrate", runbook_sha), clock=clock
+        )
         (tmp_path / "shot.png").write_bytes(b"pixels")
         entry = manifest.add(tmp_path / "shot.png", "add-dev")
         assert entry.seq == 1
@@ -89,7 +92,7 @@ class TestAdd:
         assert entry.sha256 == hashlib.sha256(b"pixels").hexdigest()
         assert entry.step_id == "add-dev"
         assert entry.time == "2026-11-29T21:24:06.000000Z"
-        assert entry.prev == genesis_hash("run-1", "migrate", runbook_sha)
+        assert entry.prev == genesis_hash("run-1", binding_of("migrate", runbook_sha))
         assert entry.hash == _independent_hash(entry.to_json())
 
     def test_chain_links_each_entry_to_the_one_before(self, manifest: Manifest) -> None:
@@ -185,8 +188,7 @@ class TestAdd:
         manifest = Manifest.create(
             tmp_path,
             "run-1",
-            "m",
-            runbook_sha,
+            binding_of("m", runbook_sha),
             clock=lambda: datetime(2026, 1, 1),
         )
         (tmp_path / "a.txt").write_text("x")

@@ -6,7 +6,9 @@ import base64
 import functools
 import hashlib
 import json
+import os
 import re
+import shutil
 import struct
 import zlib
 from collections.abc import Callable
@@ -19,12 +21,13 @@ from playwright.sync_api import Browser
 from typer.testing import CliRunner
 
 from dnn_runbook.cli import app
+from dnn_runbook.evidence.journal import Journal, RunStatus, StepStatus
 from dnn_runbook.evidence.manifest import Manifest
 from dnn_runbook.evidence.redact import REDACTED, Redactor, SecretScanner
 from dnn_runbook.evidence.report import write_report
 from dnn_runbook.evidence.run_dir import create_run_dir
 from dnn_runbook.evidence.verify import verify_run_dir
-from dnn_runbook.runner.journal import Journal, RunStatus, StepStatus
+from tests.evidence.conftest import binding_of
 
 PASSWORD = "Pw&<Zq9>\"x'-report"
 INVOICE = "INV7Q4Z9-3"
@@ -109,7 +112,9 @@ def make_run(tmp_path: Path) -> Callable[..., FakeRun]:
         runbook = tmp_path / "runbook.yaml"
         runbook.write_text(RUNBOOK)
         run_dir = create_run_dir(tmp_path / "screenshots", "migrate-license", datetime.now(UTC))
-        manifest = Manifest.create(run_dir, run_dir.name, "migrate-license", RUNBOOK_SHA)
+        manifest = Manifest.create(
+            run_dir, run_dir.name, binding_of("migrate-license", RUNBOOK_SHA)
+        )
         journal = Journal.create(
             run_dir,
             run_id=run_dir.name,
@@ -130,7 +135,7 @@ def make_run(tmp_path: Path) -> Callable[..., FakeRun]:
         preflight.status, preflight.message = StepStatus.DONE, "Servers ready."
         preflight.started, preflight.finished = T0, "2026-11-29T21:24:10.250Z"
         run.event("step_started", "preflight", description="Preflight, changing nothing.")
-        run.event("license_table_read", "preflight", **_table("old", ("Production", "*Z9-3")))
+        run.event("license_table_read", "preflight", **_table("old", ("Production", "••••Z9-3")))
         run.event("license_table_read", "preflight", **_table("new"))
         run.shot("preflight", "01-preflight-old.png", (200, 30, 30))
         add = journal.record("add-dev-on-new")
@@ -214,7 +219,7 @@ class TestContent:
         page = _report(make_run())
         final = page.split("<h2>Final state</h2>", 1)[1]
         assert "WEB-OLD" in final
-        assert "*Z9-3" in final
+        assert "••••Z9-3" in final
         assert "No license." in final
 
     def test_development_window_closed(self, make_run: Callable[..., FakeRun]) -> None:
@@ -265,7 +270,7 @@ class TestSafety:
         text = (run.run_dir / page).read_text()
         assert "INV123456-7" not in text
         assert "3456-7" not in text
-        assert "*56-7" in text
+        assert "••••56-7" in text
 
     def test_only_files_the_manifest_lists_are_embedded(
         self, make_run: Callable[..., FakeRun], tmp_path: Path
@@ -328,15 +333,17 @@ def _cli(*args: str) -> tuple[int, str]:
 
 class TestReportCommand:
     def test_rebuild_writes_report_2_and_chains_it(self, make_run: Callable[..., FakeRun]) -> None:
-        """exit 0; report-2.html next to report.html; the run directory still verifies."""
+        """exit 0; report-2.html next to report.html; the run directory still verifies, its
+        SHA256SUMS too."""
         run = make_run()
         _report(run)
         code, out = _cli(str(run.run_dir))
         assert code == 0, out
-        head = json.loads((run.run_dir / "manifest.json").read_text())["head"]
         assert (
-            f"{run.run_dir / 'report-2.html'}: written and chained; manifest head now {head}" in out
+            f"{run.run_dir / 'report-2.html'}: written and chained after the ticket; the run "
+            "recorded no ticket hash." in out
         )
+        assert "report-2.html" in (run.run_dir / "SHA256SUMS").read_text()
         assert verify_run_dir(run.run_dir).ok
 
     def test_refuses_evidence_that_does_not_verify(self, make_run: Callable[..., FakeRun]) -> None:
@@ -396,6 +403,7 @@ class TestReportCommand:
                 for key, value in {
                     "DNN_OLD_URL": "http://127.0.0.1:1",
                     "DNN_NEW_URL": "http://127.0.0.1:2",
+                    "DNN_SITE_URL": "http://127.0.0.1:2",
                     "DNN_OLD_USERNAME": "host",
                     "DNN_OLD_PASSWORD": "only-in-the-env-file-91",
                     "DNN_NEW_USERNAME": "host",
@@ -430,6 +438,82 @@ class TestReportCommand:
 
 
 @pytest.mark.e2e
+class TestHostileRunDirectories:
+    def test_force_never_follows_a_linked_folder_out_of_the_run(
+        self, make_run: Callable[..., FakeRun], tmp_path: Path
+    ) -> None:
+        """A chained screenshot's folder replaced by a link to a folder outside: report --force
+        says so and embeds nothing from outside."""
+        run = make_run()
+        run.shot("preflight", "shots/01-preflight-new.png", (10, 20, 30))
+        run.journal.save()
+        run.manifest.add("state.json")
+        outside = tmp_path / "outside"
+        outside.mkdir()
+        secret_png = png(64, 43, (1, 2, 3))
+        (outside / "01-preflight-new.png").write_bytes(secret_png)
+        shutil.rmtree(run.run_dir / "shots")
+        (run.run_dir / "shots").symlink_to(outside, target_is_directory=True)
+        code, out = _cli(str(run.run_dir), "--force")
+        assert code == 0, out
+        page = (run.run_dir / "report.html").read_text(encoding="utf-8")
+        assert base64.b64encode(secret_png).decode() not in page
+        assert "reached through a link" in page
+
+    @pytest.mark.parametrize(
+        "line",
+        ["[" * 100_000 + "]" * 100_000, '{"n": ' + "9" * 5000 + "}", '{"event": "\u2028"}'],
+    )
+    def test_a_crafted_events_file_is_noted_not_a_traceback(
+        self, make_run: Callable[..., FakeRun], line: str
+    ) -> None:
+        """Deeply nested or huge-number lines in events.jsonl: report --force builds the
+        report and notes the lines it could not read."""
+        run = make_run()
+        with (run.run_dir / "events.jsonl").open("a", encoding="utf-8") as stream:
+            stream.write(line + "\n")
+        code, out = _cli(str(run.run_dir), "--force")
+        assert code == 0, out
+        assert "Traceback" not in out
+
+    @pytest.mark.skipif(os.name != "posix", reason="FIFOs")
+    def test_a_fifo_in_place_of_the_events_does_not_hang(
+        self, make_run: Callable[..., FakeRun]
+    ) -> None:
+        """events.jsonl replaced by a named pipe: verify names it, report --force goes on."""
+        run = make_run()
+        (run.run_dir / "events.jsonl").unlink()
+        os.mkfifo(run.run_dir / "events.jsonl")
+        code, out = _cli(str(run.run_dir), "--force")
+        assert code == 0, out
+        assert "events.jsonl is not a regular file" in out
+
+    def test_a_rebuilt_report_keeps_the_ticket_hash(self, make_run: Callable[..., FakeRun]) -> None:
+        """The head the run said to record (head.txt) stays true after a rebuild, and the
+        rebuilt report shows that same head."""
+        run = make_run()
+        ticket = run.manifest.head
+        run.manifest.write_file("head.txt", f"{ticket}\n")
+        _report(run)
+        code, out = _cli(str(run.run_dir))
+        assert code == 0, out
+        assert f"the ticket hash stays {ticket} (head.txt)" in out
+        assert ticket in (run.run_dir / "report-2.html").read_text(encoding="utf-8")
+        assert verify_run_dir(run.run_dir, expect_head=ticket).ok
+
+    def test_report_waits_for_nobody_it_is_refused_while_a_run_holds_the_lock(
+        self, make_run: Callable[..., FakeRun]
+    ) -> None:
+        """A run directory a process holds is not written to by report: exit 2."""
+        from dnn_runbook.evidence.lock import RunLock
+
+        run = make_run()
+        with RunLock.acquire(run.run_dir):
+            code, out = _cli(str(run.run_dir))
+        assert code == 2
+        assert "is in use by process" in out
+
+
 class TestInTheBrowser:
     def test_it_renders_without_javascript_and_zooms_on_click(
         self, make_run: Callable[..., FakeRun], browser: Browser, tmp_path: Path

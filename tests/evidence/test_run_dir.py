@@ -32,7 +32,7 @@ class TestRunDirName:
 
     def test_naive_time_is_refused(self) -> None:
         """A time without a zone cannot be written as UTC: the error says what to pass."""
-        with pytest.raises(RunDirError, match=r"timezone-aware.*datetime\.now\(UTC\)"):
+        with pytest.raises(RunDirError, match=r"timezone-aware.*clock\.utc_now\(\)"):
             run_dir_name("m", datetime(2026, 11, 29, 21, 24, 6))
 
     @pytest.mark.parametrize(
@@ -59,6 +59,17 @@ class TestCreateRunDir:
         assert run_dir == parent / "20261129T212406Z-migrate-license"
         assert run_dir.is_dir()
         assert list(run_dir.iterdir()) == []
+
+    def test_a_relative_evidence_folder_gives_an_absolute_run_directory(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """``screenshots`` (the default, relative to the working directory) gives an absolute
+        run directory: files named as run_dir / name are then found wherever they are opened
+        (a relative one made make demo fail to chain events.jsonl)."""
+        monkeypatch.chdir(tmp_path)
+        run_dir = create_run_dir(Path("screenshots"), "migrate-license", NOW)
+        assert run_dir.is_absolute()
+        assert run_dir == tmp_path / "screenshots" / "20261129T212406Z-migrate-license"
 
     def test_owner_only_whatever_the_umask(self, tmp_path: Path) -> None:
         """The run directory is 0o700 even under a permissive umask."""

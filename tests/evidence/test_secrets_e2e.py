@@ -26,16 +26,23 @@ from typing import Any
 
 import pytest
 
+from dnn_runbook.app.rehearse import key_provider
 from dnn_runbook.browser import started_browser
-from dnn_runbook.cli.run_options import execute
 from dnn_runbook.evidence.redact import REDACTED, Finding, SecretScanner
+from dnn_runbook.evidence.trace import TraceMode
 from dnn_runbook.evidence.verify import verify_run_dir
-from dnn_runbook.rehearsal import key_provider
 from dnn_runbook.runbook import AddLicenseStep
 from dnn_runbook.sandbox import Sandbox
-from tests.support import REPO, RUN_DEFAULTS, holdings, in_worker_thread, only_run_dir
+from tests.support import (
+    REPO,
+    RUN_DEFAULTS,
+    holdings,
+    in_worker_thread,
+    only_run_dir,
+    run_exit_code,
+)
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("secrets-rehearsal")]
 
 PASSWORDS = {"old": "Old&Pw<\"9x'%+ü-Zq71", "new": "New Pw/ß>{4}\\Kv38#"}
 EMAIL = "ledger.k7q+audit@example.org"
@@ -107,14 +114,14 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
 
         with _everything_printed() as printed:
             code = in_worker_thread(
-                execute,
+                run_exit_code,
                 FIREWALLED,
                 env_file=None,
                 environ={**os.environ, **sandbox.env()},
-                key_provider=recording,
+                activation_key_provider=recording,
                 assume_yes=True,
                 evidence_dir=evidence,
-                trace="on",
+                trace=TraceMode.ON,
                 **RUN_DEFAULTS,
             )
         state = sandbox.state()
@@ -200,16 +207,19 @@ class TestTraces:
 
 
 class TestReport:
-    def test_written_last_and_stating_the_head_before_it(self, rehearsal: Rehearsal) -> None:
-        """report.html is the manifest's last entry and states the head of the one before."""
+    def test_written_last_and_stating_the_ticket_hash(self, rehearsal: Rehearsal) -> None:
+        """report.html is the manifest's last entry, after head.txt; the report and the console
+        show the same ticket hash, the head of the entry before head.txt, and verify takes it."""
         manifest = json.loads((rehearsal.run_dir / "manifest.json").read_text())
-        last, before = manifest["entries"][-1], manifest["entries"][-2]
-        assert last["file"] == "report.html"
+        files = [entry["file"] for entry in manifest["entries"]]
+        assert files[-2:] == ["head.txt", "report.html"]
+        ticket = manifest["entries"][-3]["hash"]
+        assert (rehearsal.run_dir / "head.txt").read_text() == f"{ticket}\n"
         report = (rehearsal.run_dir / "report.html").read_text(encoding="utf-8")
-        assert before["hash"] in report
+        assert ticket in report
         assert manifest["head"] not in report
-        assert manifest["head"] in rehearsal.printed
-        assert verify_run_dir(rehearsal.run_dir).ok
+        assert f"Ticket hash (record it in the change ticket): {ticket}" in rehearsal.printed
+        assert verify_run_dir(rehearsal.run_dir, expect_head=ticket).ok
 
     def test_it_tells_the_whole_run(self, rehearsal: Rehearsal) -> None:
         """Every step, the Server ID recorded, the closed window and the traces are in it."""

@@ -226,3 +226,40 @@ class TestKeepTrace:
         assert "closed" in events["trace_not_kept"]["error"]
         assert events["trace_kept"]["file"] == "trace-new.zip"
         assert verify_run_dir(manifest.run_dir).ok
+
+
+class TestOtherLicensesInvoices:
+    def test_invoice_fields_of_an_api_answer_are_cut_to_four_characters(
+        self, tmp_path: Path
+    ) -> None:
+        """An answer listing licenses the run never named: each invoice field keeps its last
+        four characters at most, whatever the key's letter case."""
+        answer = {
+            "licenses": [
+                {"type": "Staging", "invoice": "INV1001-1"},
+                {"type": "Test", "InvoiceNumber": "INV1002-1"},
+            ]
+        }
+        raw = tmp_path / "raw.zip"
+        with zipfile.ZipFile(raw, "w") as archive:
+            archive.writestr("resources/0a1b.json", json.dumps(answer))
+            archive.writestr("trace.network", _event(type="x", body={"invoice": "INV1003-1"}))
+        scrub_trace(raw, tmp_path / "clean.zip", [PASSWORD])
+        members = _members(tmp_path / "clean.zip")
+        assert json.loads(members["resources/0a1b.json"]) == {
+            "licenses": [
+                {"type": "Staging", "invoice": f"{REDACTED}01-1"},
+                {"type": "Test", "InvoiceNumber": f"{REDACTED}02-1"},
+            ]
+        }
+        assert b"INV1003" not in members["trace.network"]
+
+    def test_invoices_the_run_read_are_scrubbed_from_dom_snapshots(self) -> None:
+        """The run learns every invoice a license table showed; a trace's snapshot text is
+        scrubbed of them (short values are not learned: they would mask ordinary text)."""
+        from dnn_runbook.evidence.redact import SecretSet
+
+        secrets = SecretSet([PASSWORD])
+        secrets.learn_invoices(["INV1004-1 ", "12"])
+        assert set(secrets.values()) == {PASSWORD, "INV1004-1"}
+        assert secrets.redact("cell INV1004-1 and 12") == f"cell {REDACTED} and 12"

@@ -9,11 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from dnn_runbook.cli.run_options import execute
 from dnn_runbook.evidence.redact import SecretScanner
+from dnn_runbook.evidence.trace import TraceMode
 from dnn_runbook.evidence.verify import verify_run_dir
 from dnn_runbook.sandbox import Sandbox
-from tests.support import RUN_DEFAULTS, SEED_RUNBOOK, in_worker_thread, only_run_dir, write_env
+from tests.support import (
+    RUN_DEFAULTS,
+    SEED_RUNBOOK,
+    in_worker_thread,
+    only_run_dir,
+    run_exit_code,
+    write_env,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -26,12 +33,12 @@ class TestRetainOnFailure:
         sandbox = sandbox_factory(faults=["old-unlicensed"], host_password="Refused&Pw<7>")
         evidence = tmp_path / "evidence"
         code = in_worker_thread(
-            execute,
+            run_exit_code,
             SEED_RUNBOOK,
             env_file=write_env(sandbox, tmp_path / "env"),
             assume_yes=True,
             evidence_dir=evidence,
-            trace="retain-on-failure",
+            trace=TraceMode.RETAIN_ON_FAILURE,
             **RUN_DEFAULTS,
         )
         assert code == 4
@@ -52,3 +59,45 @@ class TestRetainOnFailure:
         report = (run_dir / "report.html").read_text(encoding="utf-8")
         assert "Refused" in report
         assert "trace-new.zip" in report
+
+
+class TestEveryInvoiceForm:
+    def test_a_padded_invoice_and_other_licenses_never_reach_a_trace(
+        self,
+        sandbox_factory: Callable[..., Sandbox],
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """DNN_LICENSE_INVOICE with a trailing space (the runner compares it stripped) and five
+        more licenses on the old server, --trace on: no file of the run directory, no trace
+        member and nothing printed holds any invoice of the sandbox, in any form; the screenshots'
+        invoice column is masked as always."""
+        sandbox = sandbox_factory(seed_licenses=5)
+        environ = {**sandbox.env(), "DNN_LICENSE_INVOICE": sandbox.license_invoice + " "}
+        evidence = tmp_path / "evidence"
+        code = in_worker_thread(
+            run_exit_code,
+            SEED_RUNBOOK,
+            environ=environ,
+            assume_yes=True,
+            evidence_dir=evidence,
+            trace=TraceMode.ON,
+            **RUN_DEFAULTS,
+        )
+        assert code == 0
+        run_dir = only_run_dir(evidence)
+        state = sandbox.state()
+        invoices = {
+            lic["invoice"] for server in state["servers"].values() for lic in server["licenses"]
+        } | {event["invoice"] for event in state["history"] if event.get("invoice")}
+        assert len(invoices) >= 6, invoices
+        files = {p.name for p in run_dir.iterdir()}
+        assert {"trace-old.zip", "trace-new.zip"} <= files
+        scanner = SecretScanner({invoice: invoice for invoice in invoices})
+        printed = capsys.readouterr()
+        findings = [
+            *scanner.scan_paths([run_dir]),
+            *scanner.scan_text(printed.out + printed.err, source="<printed>"),
+        ]
+        assert findings == [], "\n".join(map(str, findings))
+        assert verify_run_dir(run_dir).ok

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from dnn_runbook.evidence.manifest import Manifest
 from dnn_runbook.evidence.verify import verify_run_dir
 from dnn_runbook.exceptions import EvidenceError, ManifestError, RunDirError
+from tests.evidence.conftest import binding_of
 
 
 def _files(run_dir: Path) -> list[Path]:
@@ -55,7 +57,7 @@ class TestIntact:
 
     def test_empty_run_is_ok(self, tmp_path: Path, runbook_sha: str) -> None:
         """A run that stopped before its first file is intact, with the genesis value as head."""
-        manifest = Manifest.create(tmp_path, "run-1", "m", runbook_sha)
+        manifest = Manifest.create(tmp_path, "run-1", binding_of("m", runbook_sha))
         result = verify_run_dir(tmp_path)
         assert result.ok
         assert result.head == manifest.head
@@ -145,8 +147,8 @@ class TestFiles:
         assert problem.startswith(".state.json.k2j4h1.tmp is a leftover of an interrupted write")
 
     def test_process_killed_mid_write_leaves_a_reported_leftover(self, run_dir: Path) -> None:
-        """A runner killed (SIGKILL) between writing and renaming leaves the old file intact;
-        verify reports only the temporary file."""
+        """A runner killed (SIGKILL) between writing and renaming leaves the old files intact;
+        verify reports only the temporary files (the new journal's and the new manifest's)."""
         child = (
             "import os, signal, sys\n"
             "from pathlib import Path\n"
@@ -158,9 +160,9 @@ class TestFiles:
         )
         process = subprocess.run([sys.executable, "-c", child, str(run_dir)], check=False)
         assert process.returncode == -signal.SIGKILL
-        problem = _one_problem(run_dir)
-        assert problem.startswith(".state.json.")
-        assert "leftover of an interrupted write" in problem
+        problems = verify_run_dir(run_dir).problems
+        assert sorted(p.split(".", 2)[1] for p in problems) == ["manifest", "state"]
+        assert all("leftover of an interrupted write" in p for p in problems)
 
     def test_file_replaced_by_a_directory(self, run_dir: Path) -> None:
         """A listed file that became a folder is reported as no longer a regular file."""
@@ -259,8 +261,9 @@ class TestChain:
 
         rewrite_manifest(manifest.run_dir, truncate)
         assert verify_run_dir(manifest.run_dir).ok
-        result = verify_run_dir(manifest.run_dir, expect_head=manifest.head[:12])
-        assert "is not the expected" in "\n".join(result.problems)
+        result = verify_run_dir(manifest.run_dir, expect_head=manifest.head)
+        assert "no entry of the chain has the hash" in "\n".join(result.problems)
+        # The head recorded before the rewritten part is still a point of the chain.
         assert verify_run_dir(manifest.run_dir, expect_head=recorded_head).ok
 
     def test_malformed_entry(self, run_dir: Path, rewrite_manifest: Any) -> None:
@@ -289,7 +292,7 @@ class TestChain:
         """The runbook hash is bound into the chain through the genesis value."""
 
         def edit(document: dict[str, Any]) -> None:
-            document["runbook"]["sha256"] = "0" * 64
+            document["binding"]["runbook"]["sha256"] = "0" * 64
 
         rewrite_manifest(run_dir, edit)
         assert "entry 1 (file '01-preflight-old.png') does not link" in _one_problem(run_dir)
@@ -336,7 +339,7 @@ class TestNotARunDirectory:
 
     def test_bad_expected_head(self, run_dir: Path) -> None:
         """An expected head that is not hex is a usage error, not a verification result."""
-        with pytest.raises(EvidenceError, match="8 to 64 lowercase hex digits"):
+        with pytest.raises(EvidenceError, match="32 to 64 hex digits"):
             verify_run_dir(run_dir, expect_head="xyz")
 
 
@@ -344,3 +347,80 @@ def _rehash(entry: dict[str, Any]) -> str:
     fields = {k: v for k, v in entry.items() if k != "hash"}
     data = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()
+
+
+class TestHostileManifests:
+    """verify and report never show a traceback for a crafted manifest: exit 2."""
+
+    @pytest.mark.parametrize(
+        ("content", "said"),
+        [
+            ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+            (
+                '{"format": "dnn-runbook-manifest/2", "run_id": ' + "9" * 5000 + "}",
+                "cannot be read",
+            ),
+            ('{"format": ' + "[" * 900 + "]" * 900 + "}", "not a dnn-runbook manifest"),
+        ],
+    )
+    def test_refused_as_not_a_run_directory(self, tmp_path: Path, content: str, said: str) -> None:
+        """Deep nesting and huge numbers are manifest errors (exit 2), not RecursionError or
+        ValueError."""
+        (tmp_path / "manifest.json").write_text(content)
+        with pytest.raises(ManifestError, match=said):
+            verify_run_dir(tmp_path)
+
+    @pytest.mark.skipif(os.name != "posix", reason="FIFOs")
+    def test_a_fifo_manifest_does_not_hang(self, tmp_path: Path) -> None:
+        """A named pipe as manifest.json is refused at once."""
+        os.mkfifo(tmp_path / "manifest.json")
+        with pytest.raises(ManifestError, match="a named pipe"):
+            verify_run_dir(tmp_path)
+
+    def test_deeply_nested_values_inside_a_valid_manifest(
+        self, run_dir: Path, rewrite_manifest: Any
+    ) -> None:
+        """A binding nested hundreds deep is a chain problem, not a crash."""
+
+        def edit(document: dict[str, Any]) -> None:
+            value: Any = 1
+            for _ in range(500):
+                value = [value]
+            document["binding"]["deep"] = value
+
+        rewrite_manifest(run_dir, edit)
+        assert "does not link" in "\n".join(verify_run_dir(run_dir).problems)
+
+
+class TestTicketHash:
+    def test_an_eight_digit_prefix_is_refused(self, manifest: Manifest) -> None:
+        """32 bits can be found by trying chains: too short to stand for a ticket hash."""
+        with pytest.raises(EvidenceError, match="32 to 64 hex digits"):
+            verify_run_dir(manifest.run_dir, expect_head=manifest.head[:8])
+
+    def test_any_entry_of_the_chain_is_a_point_the_ticket_may_name(
+        self, manifest: Manifest
+    ) -> None:
+        """A head recorded earlier stays true once the chain grows (a rebuilt report)."""
+        recorded = manifest.head
+        manifest.write_file("report-2.html", "<html></html>")
+        assert verify_run_dir(manifest.run_dir, expect_head=recorded).ok
+        assert verify_run_dir(manifest.run_dir, expect_head=recorded[:32]).ok
+        assert verify_run_dir(manifest.run_dir, expect_head=recorded.upper()).ok
+
+    def test_a_ticket_file_must_hold_the_head_before_it(self, manifest: Manifest) -> None:
+        """head.txt holding any other hash is reported."""
+        manifest.write_file("head.txt", "0" * 64 + "\n")
+        problems = verify_run_dir(manifest.run_dir).problems
+        assert problems == (
+            "head.txt (entry 6) does not hold the hash of the entry before it: the ticket file "
+            "was not written by the run at that point.",
+        )
+
+    def test_the_ticket_is_reported(self, manifest: Manifest) -> None:
+        """The summary line shows the whole ticket hash."""
+        ticket = manifest.head
+        manifest.write_file("head.txt", f"{ticket}\n")
+        result = verify_run_dir(manifest.run_dir)
+        assert result.ticket == ticket
+        assert result.summary().endswith(f", ticket hash {ticket}")

@@ -1,4 +1,10 @@
-"""Fixtures for the page-object tests: a second, differently built DNN-like site.
+"""Fixtures for the page-object tests: the sandbox's front ends, and a second, differently
+built DNN-like site.
+
+A test module that sets ``FRONT_ENDS = ("dnn", "classic", *REPLAYS)`` runs each of its sandbox
+tests on both of the sandbox's front ends (DNN's own components, then the hand-made classic
+markup) and on the markup of every capture in ``captures/``, replayed by the sandbox
+(``Sandbox.start(replay=...)``); the others run on the default one.
 
 ``alt_site`` serves ``alt_markup/`` over real HTTP on 127.0.0.1: the same texts, labels and
 roles as Evoq, in markup the sandbox does not use (a custom login page with module id 412 and
@@ -9,22 +15,33 @@ objects that pass against both it and the sandbox depend on neither's private st
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dnn_runbook.sandbox import Sandbox
+
 MARKUP = Path(__file__).parent / "alt_markup"
+#: Captures (``--capture``) whose markup the page-object suite runs on, replayed by the sandbox.
+CAPTURES = Path(__file__).parent / "captures"
+#: The front ends a module lists to run on every capture too: ``replay:<file name>``.
+REPLAYS = tuple(f"replay:{path.name}" for path in sorted(CAPTURES.glob("*.json")))
 
 LOGIN_FAILED = "Login Failed. Please remember that passwords are case sensitive."
 CANNOT_REACH_ON_LOAD = (
@@ -72,6 +89,9 @@ class AltSite:
     activation_key: str = field(default_factory=lambda: "KEY-" + secrets.token_hex(16))
     rows: list[AltRow] = field(default_factory=list)
     session: str = field(default_factory=lambda: secrets.token_hex(8))
+    #: Texts changed in the served markup (``{"Invoice Number*": "Invoice No.*"}``): a control
+    #: renamed by a site that differs.
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def state(self) -> dict[str, Any]:
         return {
@@ -142,6 +162,8 @@ def _handler(site: AltSite) -> type[BaseHTTPRequestHandler]:
 
         def _html(self, name: str, **values: str) -> None:
             text = (MARKUP / name).read_text(encoding="utf-8")
+            for before, after in site.renamed.items():
+                text = text.replace(before, after)
             # Only the login page is a template; the others hold JavaScript's own "${...}".
             body = Template(text).substitute(values) if values else text
             self._send(HTTPStatus.OK, body.encode(), "text/html; charset=utf-8")
@@ -207,13 +229,9 @@ def _handler(site: AltSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def alt_site() -> Iterator[AltSite]:
-    """The alternative site on a free port of 127.0.0.1 holding a Production license."""
-    site = AltSite()
-    site.rows.append(
-        AltRow("Production", site.invoice, site.server_name, True, "Wed, Jan 1, 2020", "main")
-    )
+@contextmanager
+def serving(site: AltSite) -> Iterator[AltSite]:
+    """Serve ``site`` on a free port of 127.0.0.1 (its ``url`` set) until the block ends."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     site.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, name="alt-site", daemon=True)
@@ -224,3 +242,30 @@ def alt_site() -> Iterator[AltSite]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture
+def alt_site() -> Iterator[AltSite]:
+    """The alternative site on a free port of 127.0.0.1 holding a Production license."""
+    site = AltSite()
+    site.rows.append(
+        AltRow("Production", site.invoice, site.server_name, True, "Wed, Jan 1, 2020", "main")
+    )
+    with serving(site):
+        yield site
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run sandbox tests on the front ends their module names (the default one otherwise)."""
+    if "front_end" in metafunc.fixturenames:
+        metafunc.parametrize("front_end", getattr(metafunc.module, "FRONT_ENDS", ("dnn",)))
+
+
+@pytest.fixture
+def sandbox_factory(
+    sandbox_factory: Callable[..., Sandbox], front_end: str
+) -> Callable[..., Sandbox]:
+    """Sandboxes of the test's front end (``ui=``, or ``replay=`` a capture)."""
+    if front_end.startswith("replay:"):
+        return functools.partial(sandbox_factory, replay=CAPTURES / front_end.partition(":")[2])
+    return functools.partial(sandbox_factory, ui=front_end)

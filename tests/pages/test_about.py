@@ -10,6 +10,7 @@ import pytest
 
 from dnn_runbook.exceptions import LicenseNotFoundError
 from pages import AboutPage, FailureReason, LicenseRow, LoginPage, OutcomeKind
+from tests.pages.conftest import REPLAYS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from dnn_runbook.sandbox import Sandbox, ServerInfo
 
 pytestmark = pytest.mark.e2e
+
+#: Each test runs on both of the sandbox's front ends and on every capture (see conftest.py).
+FRONT_ENDS = ("dnn", "classic", *REPLAYS)
 
 
 def _about(page: Page, server: ServerInfo) -> AboutPage:

@@ -184,7 +184,7 @@ class TestActions:
         manual = form.start_manual_activation()
         assert manual.title() == "Manual Activation"
         # The license list is hidden behind this page: reading it says so.
-        with pytest.raises(PageStructureError, match="neither a license table"):
+        with pytest.raises(PageStructureError, match="neither a license list"):
             AboutPage(page, timeout_ms=300).licenses()
         assert manual.server_id() == alt_site.server_id
         assert manual.request_url() == f"{alt_site.url}/request"

@@ -1,7 +1,7 @@
 """Issue 4's "done when": the whole seed procedure (KB-MIG) as a short script using only ``pages``.
 
 Two browser contexts, one per server, as an administrator would have two tabs logged in to two
-sites. The script does exactly the clicks of spec section 1 and reads back EXPIRES at the end;
+sites. The script does exactly the clicks of the procedure (``docs/dnn-ui.md`` section 1) and reads back EXPIRES at the end;
 the sandbox's own record of the truth then confirms what the pages reported.
 """
 
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from dnn_runbook.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
+
+#: Each test runs on both of the sandbox's front ends (see conftest.py).
+FRONT_ENDS = ("dnn", "classic")
 
 
 def test_move_the_production_license_to_the_new_server(browser: Browser, sandbox: Sandbox) -> None:

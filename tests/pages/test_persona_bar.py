@@ -8,6 +8,7 @@ import pytest
 
 from dnn_runbook.exceptions import AboutNotAvailableError
 from pages import LoginPage, SitePage
+from tests.pages.conftest import REPLAYS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
     from dnn_runbook.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
+
+#: Each test runs on both of the sandbox's front ends and on every capture (see conftest.py).
+FRONT_ENDS = ("dnn", "classic", *REPLAYS)
 
 #: The Settings menu of Evoq 9.1 (scr-pbar-host-Settings-E91.png), both columns in order.
 EVOQ_91_SETTINGS = [

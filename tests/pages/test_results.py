@@ -1,4 +1,4 @@
-"""pages.results: every notification text of spec section 4 becomes the right outcome."""
+"""pages.results: every notification text of ``docs/dnn-ui.md`` section 6 becomes the right outcome."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ SEED_SECRETS = {
 SEED_ENVIRON = {
     "DNN_OLD_URL": "http://127.0.0.1:18001",
     "DNN_NEW_URL": "http://127.0.0.1:18002",
+    "DNN_SITE_URL": "https://www.example.com",
     "DNN_OLD_USERNAME": "host",
     "DNN_NEW_USERNAME": "host",
     "DNN_LICENSING_URL": "http://127.0.0.1:18003",
@@ -56,6 +57,7 @@ def write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path
     def _write(text: str, name: str = "runbook.yaml", *, dedent: bool = True) -> Path:
         path = Path(name)
         path.write_text(textwrap.dedent(text) if dedent else text, encoding="utf-8")
+        path.chmod(0o600)  # an env file others may read draws a warning
         return path
 
     return _write

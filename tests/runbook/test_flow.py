@@ -1,5 +1,5 @@
 """Static checks of the license flow against the declared starting state
-(``dnn_runbook.runbook.flow``)."""
+(``dnn_runbook.runbook._flow``)."""
 
 from __future__ import annotations
 

@@ -13,14 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dnn_runbook.runbook import check
+from dnn_runbook.runbook._schema import TOP_LEVEL_SETTINGS
+from dnn_runbook.runbook._steps import ACTION_SETTINGS, COMMON_SETTINGS
 from dnn_runbook.runbook.jsonschema import json_schema
-from dnn_runbook.runbook.schema import TOP_LEVEL_SETTINGS
-from dnn_runbook.runbook.steps import ACTION_SETTINGS, COMMON_SETTINGS
 
 SEED = Path(__file__).resolve().parents[2] / "runbook.yaml"
 ENVIRON = {
     "DNN_OLD_URL": "http://127.0.0.1:18001",
     "DNN_NEW_URL": "http://127.0.0.1:18002",
+    "DNN_SITE_URL": "https://www.example.com",
     "DNN_OLD_USERNAME": "host",
     "DNN_NEW_USERNAME": "host",
     "DNN_OLD_PASSWORD": "schema-pw-1",

@@ -1,4 +1,4 @@
-"""Reading runbook files into positioned YAML nodes (``dnn_runbook.runbook.loader``)."""
+"""Reading runbook files into positioned YAML nodes (``dnn_runbook.runbook._loader``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from yaml.nodes import MappingNode
 
-from dnn_runbook.runbook.loader import MAX_BYTES, compose, line_col, read_source
+from dnn_runbook.runbook._loader import MAX_BYTES, compose, line_col, read_source
 
 
 class TestReadSource:

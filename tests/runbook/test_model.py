@@ -161,3 +161,24 @@ class TestDescribe:
         step = ConfirmStep(id="c", index=1, line=1, message="m")
         with pytest.raises(dataclasses.FrozenInstanceError):
             step.message = "other"  # type: ignore[misc]
+
+
+class TestRunbookSecrets:
+    def test_every_secret_once_a_steps_own_included(self, tmp_path: Path) -> None:
+        """Passwords, the license's email and invoice, and a step's own invoice."""
+        from dnn_runbook.runbook import SecretKind, load
+        from tests.support import FAKE_ENV, SEED_RUNBOOK
+
+        text = SEED_RUNBOOK.read_text().replace(
+            "    type: Production\n", "    type: Production\n    invoice: INV777-7\n", 1
+        )
+        path = tmp_path / "runbook.yaml"
+        path.write_text(text)
+        runbook = load(path, environ=FAKE_ENV)
+        values = [secret.reveal() for secret in runbook.secrets()]
+        assert len(values) == len(set(values))
+        assert {"pw-old-secret", "pw-new-secret", "owner@example.com", "INV001-1"} <= set(values)
+        assert "INV777-7" in values
+        ids = runbook.license_ids()
+        assert {secret.kind for secret in ids} == {SecretKind.EMAIL, SecretKind.INVOICE}
+        assert "INV777-7" in [secret.reveal() for secret in ids]

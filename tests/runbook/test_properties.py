@@ -20,6 +20,7 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 ENVIRON = {
     "DNN_OLD_URL": "http://127.0.0.1:18001",
     "DNN_NEW_URL": "http://127.0.0.1:18002",
+    "DNN_SITE_URL": "https://www.example.com",
     "DNN_OLD_USERNAME": "host",
     "DNN_NEW_USERNAME": "host",
     "DNN_OLD_PASSWORD": "prop-old-pw-3141",

@@ -1,5 +1,5 @@
 """Validation of whole runbooks: the seed loads, and every malformed file is told exactly
-where and what is wrong (``dnn_runbook.runbook.schema``)."""
+where and what is wrong (``dnn_runbook.runbook._schema``)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from dnn_runbook.runbook import (
     SecretKind,
     Severity,
     VerifyLicenseStep,
-    WaitHttpStep,
+    WaitCutoverStep,
     check,
     load,
 )
@@ -65,7 +65,10 @@ SMALL_ENVIRON = {
     "INVOICE": "INV777-3",
 }
 
-ACTIONS = "preflight, add_license, remove_license, verify_license, confirm, wait_http, screenshot"
+ACTIONS = (
+    "preflight, add_license, remove_license, verify_license, confirm, wait_http, wait_cutover, "
+    "screenshot"
+)
 TYPES = "Production, Staging, Failover, Test, Development"
 
 
@@ -137,10 +140,11 @@ class TestSeedRunbook:
         assert add_dev.email.reveal() == seed_secrets["DNN_LICENSE_EMAIL"]
         assert isinstance(confirm, ConfirmStep)
         assert confirm.message.startswith("Point DNS")
-        assert isinstance(wait, WaitHttpStep)
-        assert (wait.url, wait.expect_status, wait.timeout, wait.interval) == (
-            "http://127.0.0.1:18002",
-            200,
+        assert isinstance(wait, WaitCutoverStep)
+        assert (wait.url, wait.address, wait.marker, wait.timeout, wait.interval) == (
+            "https://www.example.com",
+            "127.0.0.1",
+            None,
             timedelta(minutes=5),
             timedelta(seconds=5),
         )
@@ -190,7 +194,8 @@ class TestSeedRunbook:
             (18, 15),
             (20, 10),
             (21, 12),
-            (38, 10),
+            (39, 10),
+            (40, 14),
         ]
         assert all("pass --env-file FILE" in p.message for p in problems)
 
@@ -272,7 +277,7 @@ MALFORMED = [
         small("type: Development", "type: Development\n    timeout: 5m"),
         [
             "runbook.yaml:22:5: steps[2].timeout is not a setting of add_license (it belongs to "
-            "wait_http); add_license takes id, action, server, type, activation, "
+            "wait_http, wait_cutover); add_license takes id, action, server, type, activation, "
             "activation_key_file, activation_key, invoice, email."
         ],
         id="key-of-another-action",
@@ -529,7 +534,10 @@ class TestMalformedRunbooks:
         """Bytes that are not UTF-8 are reported at their line and column."""
         Path("runbook.yaml").write_bytes(b"version: 1\nname: caf\xe9\n")
         _, problems = check("runbook.yaml", environ={})
-        assert [str(p) for p in problems] == ["runbook.yaml:2:10: the runbook is not UTF-8 text."]
+        assert [str(p) for p in problems] == [
+            "runbook.yaml:2:10: the runbook is not UTF-8 text (nor UTF-16 with a byte order "
+            "mark); save it as UTF-8."
+        ]
 
 
 class TestValuesAndDefaults:

@@ -1,7 +1,8 @@
-"""``${VAR}`` substitution and env files (``dnn_runbook.runbook.variables``)."""
+"""``${VAR}`` substitution and env files (``dnn_runbook.runbook._variables``)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dnn_runbook.runbook import Severity, parse_env_text, read_env_file
-from dnn_runbook.runbook.variables import substitute
+from dnn_runbook.runbook._variables import substitute
 
 VARS = {"HOST": "new.example.com", "EMPTY": "", "DOLLAR": "a$b"}
 
@@ -176,6 +177,7 @@ class TestEnvFile:
         """A Windows-made file (BOM, CR LF) reads the same."""
         path = tmp_path / "w.env"
         path.write_bytes(b"\xef\xbb\xbfA=1\r\nB='two'\r\n")
+        path.chmod(0o600)
         assert read_env_file(path) == ({"A": "1", "B": "two"}, [])
 
     def test_unreadable_file(self, tmp_path: Path) -> None:
@@ -191,7 +193,12 @@ class TestEnvFile:
         path.write_bytes(b"A=1\nB=caf\xe9\n")
         _, problems = read_env_file(path)
         assert [(p.line, p.col, p.message) for p in problems] == [
-            (2, 6, "the env file is not UTF-8 text.")
+            (
+                2,
+                6,
+                "the env file is not UTF-8 text (nor UTF-16 with a byte order mark); save it "
+                "as UTF-8.",
+            )
         ]
 
     @given(
@@ -208,3 +215,40 @@ class TestEnvFile:
             escaped = value.replace("\\", "\\\\").replace('"', '\\"')
             lines.append(f'{key}="{escaped}"')
         assert parse_env_text("\n".join(lines), "e.env") == (values, [])
+
+
+class TestEnvFileEdges:
+    @pytest.mark.parametrize("inside", ["\x0c", "\x85", "\u2028", "\u2029", "\x1c", "\x0b"])
+    def test_a_value_is_one_line_whatever_it_holds(self, inside: str, tmp_path: Path) -> None:
+        """Form feed, NEL, U+2028 and the like inside a value stay in it: only LF, CR LF and CR
+        end a line, so a password holding one is not cut in two."""
+        path = tmp_path / "e.env"
+        path.write_text(f"PW=a{inside}b\nNEXT=1\n", encoding="utf-8")
+        path.chmod(0o600)
+        assert read_env_file(path) == ({"PW": f"a{inside}b", "NEXT": "1"}, [])
+
+    @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+    @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620])
+    def test_a_file_others_may_read_draws_a_warning(self, mode: int, tmp_path: Path) -> None:
+        """An env file holds passwords: one that group or others may read or change is named,
+        with its mode and the command that fixes it; its values still count."""
+        path = tmp_path / "e.env"
+        path.write_text("A=1\n", encoding="utf-8")
+        path.chmod(mode)
+        values, problems = read_env_file(path)
+        assert values == {"A": "1"}
+        assert [(p.severity, str(p)) for p in problems] == [
+            (
+                Severity.WARNING,
+                f"{path}: warning: the env file holds passwords but other users may read or "
+                f"change it (mode {mode:04o}); make it private: chmod 600 {path}.",
+            )
+        ]
+
+    @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+    def test_a_private_file_draws_none(self, tmp_path: Path) -> None:
+        """Mode 0600 (or stricter): no warning."""
+        path = tmp_path / "e.env"
+        path.write_text("A=1\n", encoding="utf-8")
+        path.chmod(0o400)
+        assert read_env_file(path) == ({"A": "1"}, [])

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from dnn_runbook.exceptions import InterlockError
+from dnn_runbook.licenses import LicenseType
 from dnn_runbook.runner.interlocks import ServerView, check_activation, check_removal
 from pages import LicenseRow
 
@@ -97,7 +98,7 @@ class TestActivation:
         with pytest.raises(InterlockError, match="single-activation") as info:
             check_activation(
                 "new",
-                "Production",
+                LicenseType.PRODUCTION,
                 INVOICE,
                 {"old": view("old", row("Production"))},
                 masked_invoice="••••01-1",
@@ -108,7 +109,7 @@ class TestActivation:
         """Development activations are unlimited, even of a production invoice."""
         check_activation(
             "new",
-            "Development",
+            LicenseType.DEVELOPMENT,
             INVOICE,
             {"old": view("old", row("Production"))},
             masked_invoice="x",
@@ -116,4 +117,6 @@ class TestActivation:
 
     def test_production_activated_once_the_old_server_let_go(self) -> None:
         """After the old server's removal the activation may happen."""
-        check_activation("new", "Production", INVOICE, {"old": view("old")}, masked_invoice="x")
+        check_activation(
+            "new", LicenseType.PRODUCTION, INVOICE, {"old": view("old")}, masked_invoice="x"
+        )

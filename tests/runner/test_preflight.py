@@ -72,3 +72,73 @@ class TestProblems:
         assert len(found) == 3
         assert all(p.startswith("old ") and p.endswith(".") for p in found)
         assert not any("INV001-1" in p for p in found)
+
+    def test_each_problem_word_for_word(self) -> None:
+        """Only the invoice's licenses count as held; several types are listed in order."""
+        expected = StartExpectation(
+            exactly=(LicenseType.PRODUCTION,),
+            must_not_hold={LicenseType.PRODUCTION, LicenseType.DEVELOPMENT},
+            needs_service=True,
+        )
+        found = problems_with(
+            "new",
+            view(row("Production", "INV009-9"), row("Development", "INV009-9"), reachable=False),
+            expected,
+            "INV001-1",
+            "••••01-1",
+        )
+        assert found == [
+            "new cannot reach the DNN licensing service (its About page says 'Connection to "
+            "license server failed'): open the web server's firewall to the licensing service, "
+            "or use manual activation.",
+            "new was expected to hold Production for invoice ••••01-1 but holds no license.",
+            "new already holds a Development, Production license, which the runbook adds later: "
+            "a server can hold one license of each type.",
+        ]
+
+    def test_several_types_held_are_listed_in_order(self) -> None:
+        expected = StartExpectation(exactly=())
+        found = problems_with(
+            "old", view(row("Production"), row("Development")), expected, "INV001-1", "••••01-1"
+        )
+        assert found == [
+            "old was expected to hold no license for invoice ••••01-1 but holds Development, "
+            "Production."
+        ]
+
+
+def runbook_with(tmp_path: Path, *steps: str) -> Path:
+    source = tmp_path / "runbook.yaml"
+    source.write_text(
+        "version: 1\nname: derived\nservers:\n"
+        "  old: {url: 'http://127.0.0.1:9', username: host, password: pw}\n"
+        "  new: {url: 'http://127.0.0.1:9', username: host, password: pw}\n"
+        "license: {email: a@example.com, invoice: INV001-1}\nsteps:\n"
+        + "".join(f"  - {step}\n" for step in steps)
+    )
+    return source
+
+
+class TestDerivedExpectations:
+    def test_a_removal_by_invoice_alone_does_not_end_the_walk(self, tmp_path: Path) -> None:
+        """A removal with no type asks for nothing itself; the steps after it still count."""
+        source = runbook_with(
+            tmp_path,
+            "{id: remove-any, action: remove_license, server: old, invoice: INV001-1}",
+            "{id: remove-prod, action: remove_license, server: old, type: Production}",
+            "{id: add-dev, action: add_license, server: new, type: Development}",
+        )
+        wanted = expectations(load(source), None)
+        assert wanted["old"].must_hold == {LicenseType.PRODUCTION}
+        assert wanted["new"].must_not_hold == {LicenseType.DEVELOPMENT}
+
+    def test_a_type_removed_then_added_again_is_not_a_clash(self, tmp_path: Path) -> None:
+        """Old must hold Production at the start; adding it back later does not forbid it."""
+        source = runbook_with(
+            tmp_path,
+            "{id: remove-prod, action: remove_license, server: old, type: Production}",
+            "{id: add-prod, action: add_license, server: old, type: Production}",
+        )
+        wanted = expectations(load(source), None)
+        assert wanted["old"].must_hold == {LicenseType.PRODUCTION}
+        assert wanted["old"].must_not_hold == set()

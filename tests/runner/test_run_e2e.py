@@ -10,9 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dnn_runbook.cli import app
-from dnn_runbook.cli.run_options import execute
 from dnn_runbook.evidence.verify import verify_run_dir
-from dnn_runbook.rehearsal import rehearse
+from dnn_runbook.runner.advice import REHEARSAL_STOPPED
 from dnn_runbook.sandbox import Sandbox
 from tests.support import (
     RUN_DEFAULTS,
@@ -22,7 +21,10 @@ from tests.support import (
     in_worker_thread,
     journal,
     only_run_dir,
+    rehearse,
+    run_exit_code,
     write_env,
+    writes,
 )
 
 pytestmark = pytest.mark.e2e
@@ -53,15 +55,32 @@ class TestRehearse:
 
 
 class TestRun:
-    def test_run_then_a_second_run_finds_everything_done(
-        self, sandbox: Sandbox, env_file: Path, evidence_dir: Path
+    def test_run_then_a_second_run_finds_it_already_migrated(
+        self,
+        sandbox: Sandbox,
+        env_file: Path,
+        evidence_dir: Path,
+        capsys: pytest.CaptureFixture[str],
     ) -> None:
-        """A second run of the finished migration changes nothing: its preflight refuses it."""
+        """Finding 4: a second run of the finished migration exited 4 with advice to undo it.
+        Now it says "already migrated", records verifying evidence, exits 0, clicks nothing."""
         options = {**RUN_DEFAULTS, "assume_yes": True, "evidence_dir": evidence_dir}
-        assert in_worker_thread(execute, SEED_RUNBOOK, env_file=env_file, **options) == 0
-        before = holdings(sandbox.state())
-        assert in_worker_thread(execute, SEED_RUNBOOK, env_file=env_file, **options) == 4
-        assert holdings(sandbox.state()) == before
+        assert in_worker_thread(run_exit_code, SEED_RUNBOOK, env_file=env_file, **options) == 0
+        first = {p for p in evidence_dir.iterdir() if p.is_dir()}
+        before = sandbox.state()
+        capsys.readouterr()
+        assert in_worker_thread(run_exit_code, SEED_RUNBOOK, env_file=env_file, **options) == 0
+        after = sandbox.state()
+        assert writes(after) == writes(before)
+        assert holdings(after) == holdings(before)
+        assert "Already migrated" in capsys.readouterr().out
+        (second,) = {p for p in evidence_dir.iterdir() if p.is_dir()} - first
+        assert verify_run_dir(second).ok
+        steps = journal(second)["steps"]
+        assert steps[0]["status"] == "done"
+        assert steps[0]["message"].startswith("Already migrated")
+        assert {s["status"] for s in steps[1:]} == {"already_done"}
+        assert "Already migrated" in (second / "report.html").read_text()
 
     def test_invalid_runbook_exits_2_and_starts_nothing(
         self, tmp_path: Path, evidence_dir: Path
@@ -84,7 +103,9 @@ class TestRun:
         monkeypatch.setattr("sys.stdin", io.StringIO("no\n"))
         options = {**RUN_DEFAULTS, "evidence_dir": evidence_dir}
         assert (
-            in_worker_thread(execute, SEED_RUNBOOK, env_file=env_file, assume_yes=False, **options)
+            in_worker_thread(
+                run_exit_code, SEED_RUNBOOK, env_file=env_file, assume_yes=False, **options
+            )
             == 3
         )
         held = holdings(sandbox.state())
@@ -98,7 +119,12 @@ class TestRun:
 
         monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
         code = in_worker_thread(
-            execute, SEED_RUNBOOK, env_file=env_file, assume_yes=False, resume=run_dir, **options
+            run_exit_code,
+            SEED_RUNBOOK,
+            env_file=env_file,
+            assume_yes=False,
+            resume=run_dir,
+            **options,
         )
         assert code == 0
         held = holdings(sandbox.state())
@@ -119,7 +145,7 @@ class TestRun:
         env = write_env(sandbox, tmp_path / "env")
         assert changes(sandbox.state()) == []
         options = {**RUN_DEFAULTS, "assume_yes": True, "evidence_dir": evidence_dir}
-        assert in_worker_thread(execute, SEED_RUNBOOK, env_file=env, **options) == 4
+        assert in_worker_thread(run_exit_code, SEED_RUNBOOK, env_file=env, **options) == 4
         assert changes(sandbox.state()) == []
         record = journal(only_run_dir(evidence_dir))
         assert record["steps"][0]["status"] == "refused"
@@ -155,12 +181,14 @@ class TestFirewalledNewServer:
     def test_automatic_activation_behind_a_firewall_is_refused_by_preflight(
         self, evidence_dir: Path
     ) -> None:
-        """The seed runbook (automatic activation) refuses to start: exit 4, nothing changed."""
+        """The seed runbook (automatic activation) refuses to start: exit 4, nothing changed;
+        the stop offers no resume command, since the rehearsal's sandbox is gone."""
+        printed: list[str] = []
         result = in_worker_thread(
             rehearse,
             SEED_RUNBOOK,
             faults=["licensing-down:new"],
-            echo=lambda _line: None,
+            echo=printed.append,
             assume_yes=True,
             evidence_dir=evidence_dir,
             **RUN_DEFAULTS,
@@ -169,6 +197,9 @@ class TestFirewalledNewServer:
         assert changes(result.state) == []
         message = journal(only_run_dir(evidence_dir))["steps"][0]["message"]
         assert "new cannot reach the DNN licensing service" in message
+        output = "\n".join(printed)
+        assert REHEARSAL_STOPPED in output
+        assert "--resume" not in output
 
 
 class TestManualActivationKeys:
@@ -183,7 +214,7 @@ class TestManualActivationKeys:
     ) -> None:
         """Development's key comes from activation_key_file, Production's is pasted at the
         prompt once the Server ID is shown; neither key reaches the evidence or the output."""
-        from dnn_runbook.rehearsal import key_provider
+        from dnn_runbook.app.rehearse import key_provider
         from dnn_runbook.runbook import load
 
         text = FIREWALLED.read_text().replace(
@@ -210,7 +241,7 @@ class TestManualActivationKeys:
         monkeypatch.setattr("sys.stdin", Paste())
         sandbox.set_faults(["licensing-down:new"])
         code = in_worker_thread(
-            execute, runbook, env_file=env_file, assume_yes=True, evidence_dir=evidence_dir,
+            run_exit_code, runbook, env_file=env_file, assume_yes=True, evidence_dir=evidence_dir,
             **RUN_DEFAULTS,
         )  # fmt: skip
         assert code == 0
@@ -224,3 +255,61 @@ class TestManualActivationKeys:
             assert key not in printed.out + printed.err
             for path in run_dir.iterdir():
                 assert key.encode() not in path.read_bytes(), path.name
+
+
+#: A runbook whose confirm message a variable fills with two secrets.
+_SECRET_MESSAGE = """\
+version: 1
+name: secret-message
+servers:
+  old: {url: "${DNN_OLD_URL}", username: "${DNN_OLD_USERNAME}", password: "${DNN_OLD_PASSWORD}"}
+  new: {url: "${DNN_NEW_URL}", username: "${DNN_NEW_USERNAME}", password: "${DNN_NEW_PASSWORD}"}
+license: {email: "${DNN_LICENSE_EMAIL}", invoice: "${DNN_LICENSE_INVOICE}"}
+steps:
+  - id: note
+    action: confirm
+    message: "Type ${DNN_OLD_PASSWORD} for ${DNN_LICENSE_INVOICE}, then confirm."
+"""
+
+
+class TestSecretsOnTheConsole:
+    def test_a_secret_in_a_confirm_message_is_masked_on_stdout(
+        self, sandbox_factory: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The finding: run showed such a message in clear while events.jsonl said it was
+        redacted. Now the step line, the prompt and the summary show the mask."""
+        sandbox = sandbox_factory(host_password="Confirm-Pw-4417")
+        runbook = tmp_path / "runbook.yaml"
+        runbook.write_text(_SECRET_MESSAGE)
+        code = in_worker_thread(
+            run_exit_code,
+            runbook,
+            environ=sandbox.env(),
+            assume_yes=True,
+            evidence_dir=tmp_path / "evidence",
+            **RUN_DEFAULTS,
+        )
+        printed = capsys.readouterr()
+        assert code == 0, printed.err
+        text = printed.out + printed.err
+        assert "ACTION NEEDED: Type •••• for ••••, then confirm." in text
+        for secret in ("Confirm-Pw-4417", sandbox.license_invoice):
+            assert secret.casefold() not in text.casefold()
+        events = (only_run_dir(tmp_path / "evidence") / "events.jsonl").read_text()
+        assert "Confirm-Pw-4417" not in events
+
+    def test_and_in_a_rehearsal(self, tmp_path: Path) -> None:
+        """rehearse prints the same masked message (the sandbox's values fill the variables)."""
+        runbook = tmp_path / "runbook.yaml"
+        runbook.write_text(_SECRET_MESSAGE)
+        lines: list[str] = []
+        result = in_worker_thread(
+            rehearse,
+            runbook,
+            echo=lines.append,
+            assume_yes=True,
+            evidence_dir=tmp_path / "evidence",
+            **RUN_DEFAULTS,
+        )
+        assert result.exit_code == 0, lines
+        assert "  ACTION NEEDED: Type •••• for ••••, then confirm." in lines

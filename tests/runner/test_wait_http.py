@@ -13,12 +13,11 @@ from typing import Any
 import pytest
 import structlog
 
+from dnn_runbook.evidence.journal import StepStatus
 from dnn_runbook.exceptions import StepFailedError
 from dnn_runbook.runbook import WaitHttpStep
 from dnn_runbook.runner.actions.http import wait
 from dnn_runbook.runner.console import Console
-from dnn_runbook.runner.context import RunSettings
-from dnn_runbook.runner.journal import StepStatus
 
 
 class Site:
@@ -60,7 +59,7 @@ def context(slept: list[float]) -> Any:
     return SimpleNamespace(
         console=Console(io.StringIO(), interactive=False),
         log=structlog.get_logger(),
-        settings=RunSettings(sleep=slept.append),
+        wait=slept.append,
     )
 
 

@@ -26,6 +26,18 @@ def replay(state: dict[str, Any]) -> list[tuple[datetime, dict[str, set[tuple[st
     return moments
 
 
+def lost_activations(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every license removal whose activation did not go back: the licensing service said it
+    held none to give back, or the server could not reach it at all (then only the removal
+    itself, with ``activation_returned: false``, is in the history)."""
+    return [
+        event
+        for event in state["history"]
+        if event["kind"] == "activation_not_returned"
+        or (event["kind"] == "license_removed" and event.get("activation_returned") is False)
+    ]
+
+
 def assert_never_unsafe(state: dict[str, Any], invoice: str, cutover: datetime | None) -> None:
     """The promises of the safety issue, checked on the sandbox's timestamped truth.
 
@@ -34,11 +46,7 @@ def assert_never_unsafe(state: dict[str, Any], invoice: str, cutover: datetime |
     - The serving server held one at every moment: the old one until the DNS cut-over was
       confirmed, the new one from then on.
     """
-    lost = [
-        event
-        for event in state["history"]
-        if event["kind"] == "activation_not_returned" and event["type"] != "Development"
-    ]
+    lost = [event for event in lost_activations(state) if event["type"] != "Development"]
     assert lost == [], f"activations lost: {lost}"
     for at, held in replay(state):
         holders = {

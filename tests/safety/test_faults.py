@@ -7,7 +7,6 @@ before that step, so the moment is exact.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from dnn_runbook.cli.run_options import execute
 from dnn_runbook.evidence.verify import verify_run_dir
 from dnn_runbook.sandbox import Sandbox
 from tests.safety.conftest import CHECKPOINTED, Operator, assert_never_unsafe
@@ -27,6 +25,7 @@ from tests.support import (
     in_worker_thread,
     journal,
     only_run_dir,
+    run_exit_code,
     write_env,
 )
 
@@ -62,7 +61,7 @@ class TestFaultsAtTheStepsThatMatter:
         def attempt(actions: dict[int, Callable[[], object]], resume: Path | None) -> int:
             monkeypatch.setattr("sys.stdin", Operator(actions))
             return in_worker_thread(
-                execute,
+                run_exit_code,
                 CHECKPOINTED,
                 env_file=env,
                 assume_yes=False,
@@ -114,7 +113,7 @@ class TestFaultsAtTheStepsThatMatter:
         sandbox = sandbox_factory(faults=["licensing-down"])
         env = write_env(sandbox, tmp_path / "env")
         code = in_worker_thread(
-            execute,
+            run_exit_code,
             SEED_RUNBOOK,
             env_file=env,
             assume_yes=True,
@@ -146,13 +145,15 @@ def test_degraded_services_still_end_safely(
     env = write_env(sandbox, tmp_path / "env")
     evidence = tmp_path / "evidence"
     options: dict[str, Any] = {**RUN_DEFAULTS, "assume_yes": True, "evidence_dir": evidence}
-    code = in_worker_thread(execute, SEED_RUNBOOK, env_file=env, **options)
+    code = in_worker_thread(run_exit_code, SEED_RUNBOOK, env_file=env, **options)
     run_dir = only_run_dir(evidence)
     if code != 0:
         assert code == 1, journal(run_dir)
         assert_never_unsafe(sandbox.state(), sandbox.license_invoice, cutover_time(run_dir))
         sandbox.clear_faults()
-        code = in_worker_thread(execute, SEED_RUNBOOK, env_file=env, resume=run_dir, **options)
+        code = in_worker_thread(
+            run_exit_code, SEED_RUNBOOK, env_file=env, resume=run_dir, **options
+        )
     assert code == 0, journal(run_dir)
     assert moved(sandbox)
     assert_never_unsafe(sandbox.state(), sandbox.license_invoice, cutover_time(run_dir))
@@ -168,12 +169,12 @@ def test_sessions_that_expire_while_the_operator_is_away_are_logged_in_again(
     evidence = tmp_path / "evidence"
 
     def away() -> None:
-        sandbox.set_faults(["session-expiry=2"])
-        time.sleep(2.5)  # the operator's absence is the scenario: longer than a session lives
+        # The operator stays away longer than the sites keep a session: every session ends.
+        sandbox.end_sessions()
 
     monkeypatch.setattr("sys.stdin", Operator({1: away}))
     code = in_worker_thread(
-        execute, SEED_RUNBOOK, env_file=env, assume_yes=False, evidence_dir=evidence,
+        run_exit_code, SEED_RUNBOOK, env_file=env, assume_yes=False, evidence_dir=evidence,
         **RUN_DEFAULTS,
     )  # fmt: skip
     assert code == 0, journal(only_run_dir(evidence))

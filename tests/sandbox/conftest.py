@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import FrameLocator, Page
 
 from dnn_runbook.sandbox import ServerInfo
+from tests.sandbox.menu import open_about_by_hand
 
 Login = Callable[..., None]
 OpenAbout = Callable[[Page, ServerInfo], FrameLocator]
@@ -39,9 +40,7 @@ def login() -> Login:
 
 def open_about_panel(page: Page) -> FrameLocator:
     """Hover Settings, click About, and wait until the table or the empty state shows."""
-    bar = page.frame_locator("#personaBar-iframe")
-    bar.locator("#Settings").hover()
-    bar.locator('li[id="Dnn.Licensing"]').click()
+    bar = open_about_by_hand(page)
     bar.locator("#Licensing-panel .licensing-table-box > *").wait_for()
     return bar
 

@@ -1,10 +1,14 @@
-"""Settings > About in real Chromium: the table, Add License, Remove, renew, Manual Activation.
+"""The classic front end's Settings > About in real Chromium: the table, Add License, Remove,
+renew, Manual Activation.
 
-Each message of spec section 4 is produced here the way an admin would meet it.
+Each message of the license page (``docs/dnn-ui.md``, "Messages") is produced here the way an
+admin would meet it. The default front end, built from DNN's components, is driven through
+the page objects in ``tests/pages/``.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +23,18 @@ pytestmark = pytest.mark.e2e
 
 OpenAbout = Callable[[Page, ServerInfo], FrameLocator]
 Factory = Callable[..., Sandbox]
+
+
+@pytest.fixture
+def sandbox_factory(sandbox_factory: Factory) -> Factory:
+    """This module tests the classic front end: every sandbox here starts with ``ui="classic"``."""
+    return functools.partial(sandbox_factory, ui="classic")
+
+
+@pytest.fixture
+def sandbox(sandbox_factory: Factory) -> Sandbox:
+    """A fresh sandbox with the classic front end."""
+    return sandbox_factory()
 
 
 def notification(bar: FrameLocator) -> Locator:

@@ -71,6 +71,7 @@ class TestRunning:
                 "DNN_LICENSE_EMAIL",
                 "DNN_LICENSE_INVOICE",
                 "DNN_LICENSING_URL",
+                "DNN_SITE_URL",
             ]
             assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
             output = "\n".join(lines)

@@ -1,7 +1,9 @@
-"""A DNN server: login, session, the site page and the Persona Bar, over HTTP and in Chromium."""
+"""A DNN server: login, session, the site page and the classic Persona Bar, over HTTP and in
+Chromium. The default front end's Persona Bar is tested in ``test_frontend_dnn.py``."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -10,10 +12,24 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dnn_runbook.sandbox import Sandbox
-from dnn_runbook.sandbox.dnn_server import BUILD_NUMBER
+from dnn_runbook.sandbox.paths import BUILD_NUMBER
+from tests.sandbox.menu import hover_settings, open_about_by_hand
 
 Login = Callable[..., None]
 Factory = Callable[..., Sandbox]
+
+
+@pytest.fixture
+def sandbox_factory(sandbox_factory: Factory) -> Factory:
+    """This module tests the classic front end: every sandbox here starts with ``ui="classic"``."""
+    return functools.partial(sandbox_factory, ui="classic")
+
+
+@pytest.fixture
+def sandbox(sandbox_factory: Factory) -> Sandbox:
+    """A fresh sandbox with the classic front end."""
+    return sandbox_factory()
+
 
 LOGIN_TARGET = "dnn$ctr$Login$Login_DNN$cmdLogin"
 
@@ -91,6 +107,19 @@ class TestLoginOverHttp:
         assert response.status_code == 302
         assert response.headers["location"] == "/Login?returnurl=%2F"
 
+    def test_end_sessions_ends_the_sessions_of_that_moment(
+        self, sandbox: Sandbox, http: httpx.Client
+    ) -> None:
+        """end_sessions() ends every session started before it (recorded); a login after it
+        starts a session that lives on."""
+        post_login(http, sandbox.old.url, "host", sandbox.old.password)
+        sandbox.end_sessions()
+        assert http.get(sandbox.old.url).status_code == 302
+        assert [e["kind"] for e in sandbox.state()["history"]].count("sessions_ended") == 1
+        post_login(http, sandbox.old.url, "host", sandbox.old.password)
+        assert http.get(sandbox.old.url).status_code == 200
+        assert http.get(sandbox.old.url).status_code == 200
+
     def test_pages_slow_delays_pages(self, sandbox: Sandbox, http: httpx.Client) -> None:
         """pages-slow delays each page by at least its value; the page still answers."""
         sandbox.set_faults(["pages-slow=0.3"])
@@ -105,6 +134,34 @@ class TestLoginOverHttp:
         events = [(e["kind"], e["server"], e.get("username")) for e in sandbox.state()["history"]]
         assert events[-2:] == [("login_failed", "old", "host"), ("login", "old", "host")]
         assert sandbox.old.password not in str(sandbox.state())
+
+
+class TestCustomLoginPage:
+    def test_served_at_its_path_with_its_module_id_and_the_standard_page_is_gone(
+        self, sandbox_factory: Factory, http: httpx.Client
+    ) -> None:
+        """custom-login=/sign-in:412: the form at /sign-in carries dnn_ctr412_ ids and takes
+        dnn$ctr412$ fields; /Login and /?ctl=Login answer 404; the login is recorded with
+        the path it was made at."""
+        sandbox = sandbox_factory(faults=["custom-login=/sign-in:412"])
+        page = http.get(f"{sandbox.old.url}/sign-in").text
+        assert 'id="dnn_ctr412_Login_Login_DNN_txtUsername"' in page
+        assert "dnn_ctr_Login" not in page
+        assert http.get(f"{sandbox.old.url}/Login").status_code == 404
+        assert http.get(f"{sandbox.old.url}/?ctl=Login").status_code == 404
+        standard = post_login(http, sandbox.old.url, "host", sandbox.old.password)
+        assert standard.status_code == 404
+        response = http.post(
+            f"{sandbox.old.url}/sign-in?returnurl=%2f",
+            data={
+                "__EVENTTARGET": "dnn$ctr412$Login$Login_DNN$cmdLogin",
+                "dnn$ctr412$Login$Login_DNN$txtUsername": "host",
+                "dnn$ctr412$Login$Login_DNN$txtPassword": sandbox.old.password,
+            },
+        )
+        assert response.status_code == 302
+        last = sandbox.state()["history"][-1]
+        assert (last["kind"], last["server"], last["path"]) == ("login", "old", "/sign-in")
 
 
 @pytest.mark.e2e
@@ -215,7 +272,7 @@ class TestPersonaBar:
         box = frame.bounding_box()
         assert box is not None
         assert box["width"] == 80
-        bar.locator("#Settings").hover()
+        hover_settings(page)
         expect(bar.locator("#Settingshovermenu")).to_be_visible()
         expect(bar.locator("#Contenthovermenu")).to_be_hidden()
         bar.locator("#Content").hover()
@@ -236,7 +293,7 @@ class TestPersonaBar:
         """Only a superuser sees About; an admin still has the rest of Settings."""
         login(page, sandbox.old, username="admin", password=sandbox.old.admin_password)
         bar = page.frame_locator("#personaBar-iframe")
-        bar.locator("#Settings").hover()
+        hover_settings(page)
         expect(bar.get_by_text("Site Settings", exact=True)).to_be_visible()
         expect(bar.locator('li[id="Dnn.Licensing"]')).to_have_count(0)
         expect(bar.get_by_text("About", exact=True)).to_have_count(0)
@@ -249,8 +306,7 @@ class TestPersonaBar:
         login(page, sandbox.old)
         frame = page.locator("#personaBar-iframe")
         bar = page.frame_locator("#personaBar-iframe")
-        bar.locator("#Settings").hover()
-        bar.locator('li[id="Dnn.Licensing"]').click()
+        open_about_by_hand(page)
         expect(bar.locator("#personabar-panels > div.socialpanel#Licensing-panel")).to_be_visible()
         expect(bar.locator('li[id="Dnn.Licensing"]')).to_have_class("selected")
         expect(frame).to_have_css("width", f"{page.viewport_size['width']}px")  # type: ignore[index]
@@ -259,8 +315,7 @@ class TestPersonaBar:
         page.keyboard.press("Escape")
         expect(bar.locator("#Licensing-panel")).to_have_count(0)
         expect(frame).to_have_css("width", "80px")
-        bar.locator("#Settings").hover()
-        bar.locator('li[id="Dnn.Licensing"]').click()
+        open_about_by_hand(page)
         bar.get_by_role("button", name="Close").click()
         expect(bar.locator("#Licensing-panel")).to_have_count(0)
         page.reload()
@@ -274,8 +329,7 @@ class TestPersonaBar:
         sb = sandbox_factory(evoq_version="9.0")
         login(page, sb.old)
         bar = page.frame_locator("#personaBar-iframe")
-        bar.locator("#Settings").hover()
-        bar.locator('li[id="Dnn.Licensing"]').click()
+        open_about_by_hand(page)
         expect(bar.locator("#Licensing-panel .dnn-persona-bar-page-header h3")).to_have_text(
             "Licensing"
         )
@@ -286,8 +340,7 @@ class TestPersonaBar:
         """An action after the session ended takes the whole page to /Login."""
         login(page, sandbox.old)
         bar = page.frame_locator("#personaBar-iframe")
-        bar.locator("#Settings").hover()
-        bar.locator('li[id="Dnn.Licensing"]').click()
+        open_about_by_hand(page)
         expect(bar.locator("#Licensing-panel table")).to_be_visible()
         sandbox.set_faults(["session-expiry=0"])
         bar.get_by_role("button", name="[ renew ]").click()

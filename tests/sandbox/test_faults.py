@@ -32,6 +32,7 @@ class TestParse:
                 "licensing-slow=1.5",
                 "licensing-flaky=0.25",
                 "pages-slow=0.2",
+                "api-slow=0.4",
                 "session-expiry=0",
                 "old-unlicensed",
             ]
@@ -39,6 +40,7 @@ class TestParse:
         assert faults.licensing_slow == 1.5
         assert faults.licensing_flaky == 0.25
         assert faults.pages_slow == 0.2
+        assert faults.api_slow == 0.4
         assert faults.session_expiry == 0
         assert faults.old_unlicensed
 
@@ -63,12 +65,24 @@ class TestParse:
             ("pages-slow=-1", "got -1"),
             ("licensing-down:middle", "'old' or 'new'"),
             ("session-expiry=nan", "got nan"),
+            ("custom-login=/sign-in", "a path starting with / and a module id"),
+            ("custom-login=sign-in:412", "a path starting with / and a module id"),
+            ("custom-login=/sign-in:x", "a path starting with / and a module id"),
+            ("custom-login=/LOGIN:412", "another path than /Login"),
         ],
     )
     def test_bad_values_say_what_was_expected(self, spec: str, expected: str) -> None:
         """A known fault with a bad value names the fault, the range and what was given."""
         with pytest.raises(FaultSpecError, match=expected):
             Faults.parse([spec])
+
+    def test_custom_login_takes_a_path_and_a_module_id(self) -> None:
+        """custom-login=PATH:N parses to (PATH, N) and prints back the same; it may be
+        switched on at run time."""
+        faults = Faults.parse(["custom-login=/Account/Sign-In:412"])
+        assert faults.custom_login == ("/Account/Sign-In", 412)
+        assert faults.specs() == ["custom-login=/Account/Sign-In:412"]
+        assert parse_runtime(["custom-login=/sign-in:7"]).custom_login == ("/sign-in", 7)
 
     def test_a_bare_string_is_refused(self) -> None:
         """Passing one string instead of a list is caught instead of read letter by letter."""
@@ -82,6 +96,7 @@ class TestParse:
         slow=st.floats(0, 600, allow_nan=False),
         flaky=st.floats(0, 1, allow_nan=False),
         pages=st.floats(0, 600, allow_nan=False),
+        api=st.floats(0, 600, allow_nan=False),
         expiry=st.none() | st.floats(0, 10**6, allow_nan=False),
         unlicensed=st.booleans(),
     )
@@ -91,11 +106,20 @@ class TestParse:
         slow: float,
         flaky: float,
         pages: float,
+        api: float,
         expiry: float | None,
         unlicensed: bool,
     ) -> None:
         """specs() is the inverse of parse(), up to the printed precision."""
-        faults = Faults(frozenset(down), slow, flaky, pages, expiry, unlicensed)
+        faults = Faults(
+            licensing_down=frozenset(down),
+            licensing_slow=slow,
+            licensing_flaky=flaky,
+            pages_slow=pages,
+            api_slow=api,
+            session_expiry=expiry,
+            old_unlicensed=unlicensed,
+        )
         again = Faults.parse(faults.specs())
         assert again.specs() == faults.specs()
         assert again.licensing_down == faults.licensing_down

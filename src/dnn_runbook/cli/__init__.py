@@ -1,7 +1,8 @@
 """The ``dnn-runbook`` command line: thin commands over the library.
 
-Each command lives in its own module and imports heavy things (Playwright, the sandbox) only
-when it runs, so that ``--help`` and ``validate`` start fast.
+Each command lives in its own module, translates its flags into a call of the application
+layer (``dnn_runbook.app``) and prints what it returns. Heavy things (Playwright, the sandbox)
+are imported only when a command runs, so that ``--help`` and ``validate`` start fast.
 """
 
 from __future__ import annotations
@@ -12,14 +13,32 @@ from typing import Annotated
 import typer
 
 from dnn_runbook import __version__
-from dnn_runbook.cli import doctor, plan, rehearse, report, run, validate, verify
+from dnn_runbook.cli import (
+    check,
+    doctor,
+    plan,
+    rehearse,
+    report,
+    rollback,
+    run,
+    schema,
+    validate,
+    verify,
+)
 from dnn_runbook.cli import sandbox as sandbox_command
+from dnn_runbook.cli._fast import fast_path
+from dnn_runbook.cli._help import PlainCommand
+from dnn_runbook.cli._streams import utf8_when_redirected
 
 app = typer.Typer(
     name="dnn-runbook",
     help="Move a DNN Evoq license to a new server without downtime, and leave proof.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain help, as click writes it: it wraps whole words at the terminal's width and shows
+    # each option with its metavar, where rich's boxed tables break lines mid-sentence at 80
+    # columns and print a type (<bool>, <file>) after every flag.
+    rich_markup_mode=None,
     # Locals may hold passwords: a traceback must never print them.
     pretty_exceptions_show_locals=False,
 )
@@ -46,21 +65,25 @@ def _root(
     """Move a DNN Evoq license to a new server without downtime, and leave proof."""
 
 
-app.command("validate")(validate.validate)
-app.command("plan")(plan.plan)
-app.command("run")(run.run)
-app.command("doctor")(doctor.doctor)
-app.command("rehearse")(rehearse.rehearse)
-app.command("sandbox")(sandbox_command.sandbox)
-app.command("verify")(verify.verify)
-app.command("report")(report.report)
+app.command("validate", cls=PlainCommand)(validate.validate)
+app.command("plan", cls=PlainCommand)(plan.plan)
+app.command("check", cls=PlainCommand)(check.check)
+app.command("run", cls=PlainCommand)(run.run)
+app.command("rollback", cls=PlainCommand)(rollback.rollback)
+app.command("doctor", cls=PlainCommand)(doctor.doctor)
+app.command("rehearse", cls=PlainCommand)(rehearse.rehearse)
+app.command("sandbox", cls=PlainCommand)(sandbox_command.sandbox)
+app.command("verify", cls=PlainCommand)(verify.verify)
+app.command("report", cls=PlainCommand)(report.report)
+app.command("schema", cls=PlainCommand)(schema.schema)
 
 
 def main() -> None:
     """Run the ``dnn-runbook`` command line."""
+    utf8_when_redirected()
     # validate and plan start about twice as fast without typer's parameter conversion;
-    # validate.fast_path takes only their plain forms and leaves the rest to typer.
-    code = validate.fast_path(sys.argv[1:])
+    # fast_path takes only their plain forms and leaves the rest to typer.
+    code = fast_path(sys.argv[1:])
     if code is not None:
         raise SystemExit(code)
     app()

@@ -14,13 +14,14 @@ def doctor(
         str | None,
         typer.Option(
             "--browser-path",
+            metavar="PATH",
             envvar="DNN_RUNBOOK_BROWSER",
             help="Use this Chromium, Chrome or Edge binary instead of looking for one.",
         ),
     ] = None,
 ) -> None:
     """Print Python, Playwright and browser versions, then start the browser headless once."""
-    from dnn_runbook.doctor import run_doctor
+    from dnn_runbook.app.doctor import run_doctor
 
     report = run_doctor(browser_path)
     width = max(len(name) for name, _ in report.lines)

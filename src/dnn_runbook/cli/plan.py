@@ -6,30 +6,27 @@ from pathlib import Path
 
 import typer
 
-from dnn_runbook.cli.validate import EnvFileOption, RunbookArgument
-from dnn_runbook.exit_codes import ExitCode
+from dnn_runbook.cli._params import EnvFile, RunbookArgument
 
 
-def run_plan(runbook: Path, env_file: Path | None) -> int:
+def print_plan(runbook: Path, env_file: Path | None) -> int:
     """Print the plan of ``runbook`` (problems to stderr); return the exit code."""
-    from dnn_runbook.runbook import check
-    from dnn_runbook.runbook.plan import render_plan
+    from dnn_runbook.app.checks import plan
 
-    loaded, problems = check(runbook, env_file=env_file)
-    for problem in problems:
+    result = plan(runbook, env_file)
+    for problem in result.problems:
         typer.echo(str(problem), err=True)
-    if loaded is None:
-        return ExitCode.INVALID
-    typer.echo(render_plan(loaded, label=str(runbook)), nl=False)
-    return ExitCode.OK
+    if result.output:
+        typer.echo(result.output, nl=False)
+    return result.exit_code
 
 
-def plan(runbook: RunbookArgument, env_file: EnvFileOption = None) -> None:
+def plan(runbook: RunbookArgument, env_file: EnvFile = None) -> None:
     """Print RUNBOOK's steps, numbered, in plain words, with servers and license types
     resolved; secrets are never shown. Nothing is started.
 
     Exits 2, with every problem, when the runbook is invalid.
     """
-    code = run_plan(runbook, env_file)
+    code = print_plan(runbook, env_file)
     if code:
         raise typer.Exit(code)

@@ -7,54 +7,72 @@ from typing import Annotated
 
 import typer
 
-from dnn_runbook.cli import run_options as opt
+from dnn_runbook.cli import _params as opt
 
 
 def rehearse(
     runbook: Annotated[
         Path,
-        typer.Argument(help="The runbook file.", dir_okay=False, resolve_path=True),
+        typer.Argument(
+            metavar="RUNBOOK",
+            help="The runbook file (default: runbook.yaml).",
+            dir_okay=False,
+            resolve_path=True,
+            show_default=False,
+        ),
     ] = Path("runbook.yaml"),
     fault: Annotated[
         list[str] | None,
         typer.Option(
             "--fault",
             metavar="SPEC",
-            help="Switch on a sandbox fault, e.g. licensing-down:old (repeatable; see "
-            "'dnn-runbook sandbox --help').",
+            help=f"Switch on a sandbox fault (repeatable): {opt.FAULTS_HELP}.",
             show_default=False,
         ),
     ] = None,
+    ui: opt.SandboxUi = "dnn",
+    persona_bar: opt.PersonaBarDir = None,
     assume_yes: opt.AssumeYes = False,
     headed: opt.Headed = False,
     slow_mo: opt.SlowMo = 0,
     evidence_dir: opt.EvidenceDir = Path("screenshots"),
     browser_path: opt.BrowserPath = None,
+    proxy: opt.Proxy = None,
     show_license_ids: opt.ShowLicenseIds = False,
     screenshots: opt.Screenshots = True,
     timeout: opt.Timeout = 30,
     trace: opt.Trace = "off",
+    log_format: opt.LogFormatOption = "console",
+    capture: opt.CaptureFile = None,
+    sign_key: opt.SignKey = None,
+    tsa_url: opt.TsaUrl = None,
+    tsa_ca: opt.TsaCa = None,
+    notify_command: opt.NotifyCommand = None,
+    bell: opt.Bell = True,
 ) -> None:
-    """Rehearse RUNBOOK (default ./runbook.yaml) against a fresh sandbox: an old and a new
-    Evoq server and the licensing service on 127.0.0.1. Exit codes as for 'run'."""
-    from dnn_runbook.rehearsal import rehearse as run_rehearsal
+    """Rehearse RUNBOOK against a fresh sandbox: an old and a new Evoq server and the
+    licensing service on 127.0.0.1. Exit codes as for 'run'."""
+    from dnn_runbook.app.rehearse import rehearse as run_rehearsal
 
-    if not runbook.is_file():
-        typer.echo(f"error: the runbook {runbook} does not exist.", err=True)
-        raise typer.Exit(2)
-    result = run_rehearsal(
-        runbook,
-        faults=fault or [],
-        echo=typer.echo,
+    opt.check_persona_bar_ui(persona_bar, ui)
+    options = opt.run_options(
+        evidence_dir=evidence_dir,
         assume_yes=assume_yes,
         headed=headed,
         slow_mo=slow_mo,
-        evidence_dir=evidence_dir,
         browser_path=browser_path,
+        proxy=proxy,
         show_license_ids=show_license_ids,
         screenshots=screenshots,
         timeout=timeout,
         trace=trace,
+        log_format=log_format,
+        capture=capture,
+        sign_key=sign_key,
+        tsa_url=tsa_url,
+        tsa_ca=tsa_ca,
+        notify_command=notify_command,
+        bell=bell,
     )
-    if result.exit_code:
-        raise typer.Exit(result.exit_code)
+    result = run_rehearsal(runbook, options, faults=fault or [], ui=ui, persona_bar_dir=persona_bar)
+    opt.finish(result.exit_code, problems=result.run.problems, error=result.run.error)

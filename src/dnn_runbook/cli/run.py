@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from dnn_runbook.cli import run_options as opt
+from dnn_runbook.cli import _params as opt
 
 
 def run(
     runbook: Annotated[
         Path,
-        typer.Argument(help="The runbook file.", exists=True, dir_okay=False, resolve_path=True),
+        typer.Argument(
+            metavar="RUNBOOK",
+            help="The runbook file.",
+            exists=True,
+            dir_okay=False,
+            resolve_path=True,
+            show_default=False,
+        ),
     ],
     env_file: opt.EnvFile = None,
     assume_yes: opt.AssumeYes = False,
@@ -31,11 +39,31 @@ def run(
             show_default=False,
         ),
     ] = None,
+    support_case: Annotated[
+        str | None,
+        typer.Option(
+            "--support-case",
+            metavar="ID",
+            help=(
+                "With --resume: the DNN support case for the activation a step of the run "
+                "lost; recorded in the evidence, it lets the run go past that step."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     browser_path: opt.BrowserPath = None,
+    proxy: opt.Proxy = None,
     show_license_ids: opt.ShowLicenseIds = False,
     screenshots: opt.Screenshots = True,
     timeout: opt.Timeout = 30,
     trace: opt.Trace = "off",
+    log_format: opt.LogFormatOption = "console",
+    capture: opt.CaptureFile = None,
+    sign_key: opt.SignKey = None,
+    tsa_url: opt.TsaUrl = None,
+    tsa_ca: opt.TsaCa = None,
+    notify_command: opt.NotifyCommand = None,
+    bell: opt.Bell = True,
 ) -> None:
     """Run RUNBOOK step by step, with preflight, interlocks and evidence.
 
@@ -43,19 +71,28 @@ def run(
     line is invalid; 3 the operator declined a confirmation; 4 preflight refused to start;
     130 interrupted (Ctrl-C).
     """
-    code = opt.execute(
-        runbook,
-        env_file=env_file,
+    from dnn_runbook.app.run import run as run_runbook
+
+    options = opt.run_options(
+        evidence_dir=evidence_dir,
         assume_yes=assume_yes,
         headed=headed,
         slow_mo=slow_mo,
-        evidence_dir=evidence_dir,
         browser_path=browser_path,
+        proxy=proxy,
         show_license_ids=show_license_ids,
         screenshots=screenshots,
         timeout=timeout,
         trace=trace,
+        log_format=log_format,
+        capture=capture,
+        sign_key=sign_key,
+        tsa_url=tsa_url,
+        tsa_ca=tsa_ca,
+        notify_command=notify_command,
+        bell=bell,
         resume=resume,
     )
-    if code:
-        raise typer.Exit(code)
+    options = replace(options, support_case=support_case)
+    result = run_runbook(runbook, options, env_file=env_file)
+    opt.finish(result.exit_code, problems=result.problems, error=result.error)

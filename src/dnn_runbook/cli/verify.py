@@ -9,15 +9,16 @@ from typing import Annotated
 import typer
 
 from dnn_runbook.exit_codes import ExitCode
+from dnn_runbook.printable import printable
 
-_HEAD = re.compile(r"[0-9a-f]{8,64}")
+_HEAD = re.compile(r"[0-9a-fA-F]{32,64}")
 
 
 def _check_head(value: str | None) -> str | None:
-    if value is not None and not _HEAD.fullmatch(value):
+    if value is not None and not _HEAD.fullmatch(value.strip()):
         raise typer.BadParameter(
-            f"must be 8 to 64 lowercase hex digits, the start of the chain head that the "
-            f"report shows (got {len(value)} characters)."
+            "must be the ticket hash the run printed (head.txt holds it): all 64 hex digits, "
+            f"or at least the first 32 (got {len(value)} characters)."
         )
     return value
 
@@ -37,8 +38,33 @@ def verify(
             "--expect-head",
             metavar="HASH",
             callback=_check_head,
-            help="Also require this chain head (or its first 8+ hex digits), as recorded in "
-            "the change ticket: catches a manifest rewritten as a whole.",
+            help="Also require this ticket hash, as recorded in the change ticket (64 hex "
+            "digits, or at least the first 32), to be an entry of the chain: catches a "
+            "manifest rewritten as a whole.",
+        ),
+    ] = None,
+    allowed_signers: Annotated[
+        Path | None,
+        typer.Option(
+            "--allowed-signers",
+            metavar="FILE",
+            exists=True,
+            dir_okay=False,
+            help="Check each ticket hash's SSH signature against this allowed_signers file "
+            "(ssh-keygen -Y verify) and say who signed it.",
+            show_default=False,
+        ),
+    ] = None,
+    tsa_ca: Annotated[
+        Path | None,
+        typer.Option(
+            "--tsa-ca",
+            metavar="FILE",
+            exists=True,
+            dir_okay=False,
+            help="Check each ticket hash's RFC 3161 timestamp against these CA certificates "
+            "(openssl ts -verify) and say when it was made.",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
@@ -50,14 +76,19 @@ def verify(
     from dnn_runbook.exceptions import EvidenceError
 
     try:
-        result = verify_run_dir(run_dir, expect_head=expect_head)
+        result = verify_run_dir(
+            run_dir, expect_head=expect_head, allowed_signers=allowed_signers, tsa_ca=tsa_ca
+        )
     except EvidenceError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(printable(f"error: {exc}"), err=True)
         raise typer.Exit(ExitCode.INVALID) from None
     if result.ok:
-        typer.echo(result.summary())
+        typer.echo(printable(result.summary()))
+        for note in result.notes:
+            typer.echo(printable(f"  {note}"))
         return
     for problem in result.problems:
-        typer.echo(f"{run_dir}: {problem}")
+        # File names come from the directory: whoever wrote it chose them.
+        typer.echo(printable(f"{run_dir}: {problem}"))
     # 1: the evidence does not match its manifest (the code a failed step also uses).
     raise typer.Exit(ExitCode.STEP_FAILED)

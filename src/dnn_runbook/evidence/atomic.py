@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from dnn_runbook.exceptions import EvidenceError
 
 #: Evidence files are readable and writable by their owner only.
 FILE_MODE = 0o600
+
+#: The name of a temporary file a crash left behind between writing and renaming it.
+LEFTOVER = re.compile(r"\..+\.tmp")
 
 # Windows opens descriptors in text mode unless told otherwise, which would turn "\n" into
 # "\r\n" and change the bytes a manifest hashed.
@@ -37,15 +41,23 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
     raised naming the file.
     """
     target = Path(path)
+    install(write_temp(target, data), target)
+
+
+def write_temp(target: str | os.PathLike[str], data: bytes | str = b"") -> Path:
+    """Write ``data`` durably to a new temporary file beside ``target``
+    (``.<name>.<random>.tmp``, owner-only) and return its path, for :func:`install` to rename
+    into place later (or for a writer such as a browser to overwrite first)."""
+    final = Path(target)
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    directory = target.parent
+    directory = final.parent
     try:
         # mkstemp creates the file with mode 0o600 and O_EXCL, in the target's directory so
-        # that the rename below stays on one file system and is atomic.
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        # that the rename in install() stays on one file system and is atomic.
+        fd, temp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise EvidenceError(
-            f"Writing {target} failed: a temporary file could not be created in {directory} "
+            f"Writing {final} failed: a temporary file could not be created in {directory} "
             f"({exc.strerror or exc}); the directory must exist and be writable."
         ) from exc
     temp = Path(temp_name)
@@ -55,20 +67,37 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise EvidenceError(
-            f"Writing {target} atomically failed ({exc.strerror or exc}); its previous "
-            "content, if any, is unchanged."
-        ) from exc
+        raise EvidenceError(f"Writing {final} failed ({exc.strerror or exc}).") from exc
     except BaseException:
         # KeyboardInterrupt or the like: still never leave the temporary file behind.
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    _fsync_directory(directory)
+    return temp
+
+
+def install(temp: Path, target: str | os.PathLike[str], *, keep: bool = False) -> None:
+    """Rename the temporary file ``temp`` over ``target`` and make the rename durable.
+
+    On failure ``target`` keeps its previous content (or stays absent),
+    :class:`~dnn_runbook.exceptions.EvidenceError` is raised, and ``temp`` is removed unless
+    ``keep`` (its bytes are chained already: a resume puts them in place).
+    """
+    final = Path(target)
+    try:
+        os.replace(temp, final)
+    except OSError as exc:
+        if not keep:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        raise EvidenceError(
+            f"Writing {final} atomically failed ({exc.strerror or exc}); its previous "
+            "content, if any, is unchanged."
+        ) from exc
+    _fsync_directory(final.parent)
 
 
 def append_line(path: str | os.PathLike[str], line: str) -> None:

@@ -27,31 +27,28 @@ class EvidenceRecorder:
     def name_for(self, index: int, step_id: str, label: str, suffix: str) -> str:
         """A file name for step ``index``'s ``label`` that no file in the run has yet."""
         base = f"{index:02d}-{step_id}-{label}" if label else f"{index:02d}-{step_id}"
-        name = f"{base}{suffix}"
-        counter = 2
-        while (self.run_dir / name).exists() or self.manifest.latest(name) is not None:
-            name = f"{base}-{counter}{suffix}"
-            counter += 1
-        return name
+        return self.manifest.free_name(base, suffix)
 
     def screenshot(
         self, index: int, step_id: str, label: str, take: Callable[[Path], None]
     ) -> str | None:
         """Take a screenshot with ``take(path)`` and chain it; return its file name.
 
-        ``take`` writes the PNG to a temporary path that is renamed into place only once the
-        screenshot is whole, so a crash never leaves half an image under an evidence name.
-        Returns ``None`` in the minimal evidence mode.
+        ``take`` writes the PNG to a temporary path; the image is chained, then renamed into
+        place, so a crash never leaves half an image, or one the chain does not vouch for,
+        under an evidence name. Returns ``None`` in the minimal evidence mode.
         """
         if not self.screenshots:
             return None
         name = self.name_for(index, step_id, label, ".png")
-        final = self.run_dir / name
-        temporary = self.run_dir / f".{name}.tmp"
-        take(temporary)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, final)
-        self.manifest.add(name, step_id)
+        temporary = self.manifest.temporary(name)
+        try:
+            take(temporary)
+            os.chmod(temporary, 0o600)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        self.manifest.commit(name, temporary, step_id)
         return name
 
     def text(self, index: int, step_id: str, label: str, content: str, suffix: str = ".txt") -> str:
@@ -61,6 +58,6 @@ class EvidenceRecorder:
         return name
 
     def refresh(self, file_name: str, step_id: str | None) -> None:
-        """Chain the current content of a file that changes during a run (journal, events)."""
-        if (self.run_dir / file_name).exists():
-            self.manifest.add(file_name, step_id)
+        """Chain the current content of a file that changes during a run (the events), unless
+        its latest entry has it already."""
+        self.manifest.refresh(file_name, step_id)

@@ -1,7 +1,10 @@
 """Keeping secrets out of evidence: redact them from text, and scan files for any that slipped.
 
 - :class:`Redactor` replaces every occurrence of each secret value, as typed or URL-encoded,
-  HTML-escaped or JSON-escaped (in either letter case), with ``[redacted]``.
+  HTML-escaped or JSON-escaped (in either letter case), with the project's one mask, ``••••``.
+- :class:`SecretSet` holds every secret a run knows, growing as the run learns more (an
+  activation key typed mid-run), with one redactor over them: the run's single place of
+  redaction, shared by its events, journal, messages and report.
 - :func:`redacting_processor` is a structlog processor that runs every string of an event
   through a redactor; the runner puts it last before the renderer, so nothing a step logs can
   carry a secret to the console or ``events.jsonl``.
@@ -33,12 +36,18 @@ from dnn_runbook.evidence._encodings import (
     utf16_needles,
 )
 from dnn_runbook.exceptions import SecretScanError
+from dnn_runbook.licenses import MASK
+from dnn_runbook.runbook.secrets import Secret
 
-#: What a secret is replaced with.
-REDACTED = "[redacted]"
+#: What a secret is replaced with: the same mask a masked id shows.
+REDACTED = MASK
 
 #: How deep zip archives inside zip archives are opened.
 MAX_ZIP_DEPTH = 4
+
+#: The shortest invoice number read from a page that is redacted everywhere (see
+#: :meth:`SecretSet.learn_invoices`).
+MIN_LEARNED = 4
 
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 
@@ -78,8 +87,58 @@ class Redactor:
         return self._pattern is not None and self._pattern.search(text) is not None
 
 
+class SecretSet:
+    """Every secret a run knows, and one :class:`Redactor` over them, rebuilt only when a
+    secret is added. Values are kept stripped as well as whole, the way the runner compares
+    them."""
+
+    def __init__(self, secrets: Iterable[Secret | str] = ()) -> None:
+        self._values: dict[str, None] = {}
+        self._redactor: Redactor | None = None
+        for secret in secrets:
+            self.add(secret)
+
+    def __repr__(self) -> str:
+        return f"SecretSet(<{len(self._values)} secrets>)"
+
+    def add(self, secret: Secret | str) -> None:
+        """Know ``secret`` from now on (empty values are ignored)."""
+        value = secret.reveal() if isinstance(secret, Secret) else secret
+        for form in (value, value.strip()):
+            if form and form not in self._values:
+                self._values[form] = None
+                self._redactor = None
+
+    def learn_invoices(self, invoices: Iterable[str]) -> None:
+        """Know the invoice numbers a page showed (every row of a license table, other
+        licenses' too) from now on, so traces, events and messages mask them as well. Values
+        shorter than :data:`MIN_LEARNED` are left out: they would mask ordinary text."""
+        for invoice in invoices:
+            if len(invoice.strip()) >= MIN_LEARNED:
+                self.add(invoice.strip())
+
+    def values(self) -> tuple[str, ...]:
+        """The secret values, for a scan or a trace scrub."""
+        return tuple(self._values)
+
+    @property
+    def redactor(self) -> Redactor:
+        """A redactor for every secret known now."""
+        if self._redactor is None:
+            self._redactor = Redactor(self._values)
+        return self._redactor
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret known now replaced by the mask."""
+        return self.redactor.redact(text)
+
+    def contains(self, text: str) -> bool:
+        """Whether ``text`` holds a secret known now."""
+        return self.redactor.contains(text)
+
+
 def redacting_processor(
-    redactor: Redactor,
+    redactor: Redactor | SecretSet,
 ) -> Callable[[WrappedLogger, str, EventDict], EventDict]:
     """A structlog processor that redacts every string in the event dict, nested ones too.
 
@@ -264,10 +323,10 @@ def _walk(paths: Iterable[Path | str]) -> Iterator[Path]:
             yield path
 
 
-def _redact_value(redactor: Redactor, value: Any) -> Any:
+def _redact_value(redactor: Redactor | SecretSet, value: Any) -> Any:
     if isinstance(value, str):
         return redactor.redact(value)
-    if value is None or isinstance(value, bool | int | float):
+    if value is None:
         return value
     if isinstance(value, dict):
         return {_redact_value(redactor, k): _redact_value(redactor, v) for k, v in value.items()}

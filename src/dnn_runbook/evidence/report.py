@@ -12,9 +12,9 @@ page's notification, the license tables read, the before/after screenshots side 
 click a screenshot to see it full size), the final license table of each server, warnings,
 and the evidence files with the manifest's chain head.
 
-**The chain head it states is the head before the report itself was added.** The report is
-then chained into the manifest as its last file, so the manifest's final head (the ``head`` of
-``manifest.json``, which the run prints at its end) covers the report too.
+**The head it states is the run's ticket hash** (``head.txt``, see
+:mod:`~dnn_runbook.evidence.seal`), the one the run prints at its end; the report is chained
+after it. A report of a run that never wrote a ticket states the head before the report.
 
 Defence in depth: every text passes the run's :class:`~dnn_runbook.evidence.redact.Redactor`
 and is HTML-escaped, and every invoice in a license table is cut to its last four characters,
@@ -23,82 +23,24 @@ even though the journal and the events hold only masked values already.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dnn_runbook.evidence._report_page import opt_str, parse_time, render_page
-from dnn_runbook.evidence.chain import ManifestEntry, audit_chain, load_manifest_document
+from dnn_runbook.evidence._chain import ManifestEntry, audit_chain, load_manifest_document
+from dnn_runbook.evidence._json import MAX_JSON_BYTES, JsonReadError, parse_json
+from dnn_runbook.evidence._report_model import RunEvidence, StepView, TableRead, opt_str
+from dnn_runbook.evidence._report_page import render_page
 from dnn_runbook.evidence.manifest import Manifest
+from dnn_runbook.evidence.names import EVENTS_NAME, JOURNAL_NAME, REPORT_NAME
 from dnn_runbook.evidence.redact import Redactor
+from dnn_runbook.evidence.seal import Ticket, describe
+from dnn_runbook.exceptions import InputFileError
+from dnn_runbook.inputs import read_regular
+from dnn_runbook.licenses import MASK, mask_invoice
 
-#: The name of the report a run writes; rebuilt reports get ``report-2.html``, ``-3``, ...
-REPORT_NAME = "report.html"
-
-
-@dataclass(frozen=True, slots=True)
-class TableRead:
-    """A license table as one ``license_table_read`` event recorded it (invoices masked)."""
-
-    time: str | None
-    server: str
-    step_id: str | None
-    reachable: bool | None
-    rows: tuple[dict[str, Any], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StepView:
-    """One step as the journal and the events tell it."""
-
-    index: int
-    id: str
-    action: str
-    status: str
-    started: str | None
-    finished: str | None
-    attempts: int
-    message: str | None
-    notification: str | None
-    files: tuple[str, ...]
-    description: str | None
-    tables: tuple[TableRead, ...]
-
-    @property
-    def duration_s(self) -> float | None:
-        """How long the step took, when it started and finished."""
-        start, end = parse_time(self.started), parse_time(self.finished)
-        return None if start is None or end is None else (end - start).total_seconds()
-
-
-@dataclass(frozen=True, slots=True)
-class RunEvidence:
-    """What a run directory holds, read once; :func:`render_report` turns it into HTML."""
-
-    run_dir: Path
-    run_id: str
-    runbook_name: str
-    runbook_sha256: str
-    runbook_path: str | None
-    status: str
-    started: str | None
-    finished: str | None
-    resumed: tuple[str, ...]
-    development_activated: str | None
-    development_removed: str | None
-    steps: tuple[StepView, ...]
-    #: ``run_started``/``run_resumed`` events: who ran it, where, with which version.
-    sessions: tuple[dict[str, Any], ...]
-    browser: str | None
-    tables: tuple[TableRead, ...]
-    warnings: tuple[dict[str, Any], ...]
-    #: The latest manifest entry of each file, in chain order.
-    entries: tuple[ManifestEntry, ...]
-    #: What could not be read (a missing journal, unparsable event lines), as sentences.
-    notes: tuple[str, ...] = field(default=())
+__all__ = ["REPORT_NAME", "load_evidence", "render_report", "report_file_name", "write_report"]
 
 
 def load_evidence(run_dir: Path) -> RunEvidence:
@@ -114,8 +56,8 @@ def load_evidence(run_dir: Path) -> RunEvidence:
         latest.pop(entry.file, None)
         latest[entry.file] = entry
     notes: list[str] = []
-    journal = _read_json(run_dir / "state.json", notes)
-    events = _read_events(run_dir / "events.jsonl", notes)
+    journal = _read_json(run_dir / JOURNAL_NAME, notes)
+    events = _read_events(run_dir / EVENTS_NAME, notes)
     tables = tuple(_table(event) for event in events if event.get("event") == "license_table_read")
     descriptions = {
         str(e.get("step_id")): str(e.get("description"))
@@ -153,16 +95,14 @@ def load_evidence(run_dir: Path) -> RunEvidence:
         ),
         entries=tuple(latest.values()),
         notes=tuple(notes),
+        kind=str(journal.get("kind") or "run"),
+        servers=_servers(audit.binding),
     )
 
 
 def report_file_name(manifest: Manifest) -> str:
     """``report.html``, or the first free ``report-N.html``: a report is never overwritten."""
-    name, counter = REPORT_NAME, 2
-    while (manifest.run_dir / name).exists() or manifest.latest(name) is not None:
-        name = f"report-{counter}.html"
-        counter += 1
-    return name
+    return manifest.free_name(REPORT_NAME.removesuffix(".html"), ".html")
 
 
 def write_report(
@@ -171,15 +111,23 @@ def write_report(
     redactor: Redactor,
     problems: Sequence[str] = (),
     built_by: str = "the run",
+    ticket: Ticket | None = None,
 ) -> str:
     """Build the report of ``manifest``'s run directory, write it and chain it; return its name.
 
-    The report states the manifest's head as it is before the report is added. ``problems``
-    (what ``verify`` found) are shown in red at the top: the evidence does not verify.
+    The report states ``ticket``'s hash and how it was sealed, or with no ticket the
+    manifest's head as it is before the report is added. ``problems`` (what ``verify`` found)
+    are shown in red at the top: the evidence does not verify.
     """
     evidence = load_evidence(manifest.run_dir)
     page = render_report(
-        evidence, redactor=redactor, chain_head=manifest.head, problems=problems, built_by=built_by
+        evidence,
+        redactor=redactor,
+        chain_head=ticket.head if ticket is not None else manifest.head,
+        problems=problems,
+        built_by=built_by,
+        ticket_file=ticket.file if ticket is not None else None,
+        seal=describe(manifest.run_dir, ticket) if ticket is not None else (),
     )
     name = report_file_name(manifest)
     manifest.write_file(name, page)
@@ -194,6 +142,8 @@ def render_report(
     problems: Sequence[str] = (),
     built_by: str = "the run",
     now: datetime | None = None,
+    ticket_file: str | None = None,
+    seal: Sequence[str] = (),
 ) -> str:
     """The report as one HTML document (UTF-8 text); see the module docstring."""
     return render_page(
@@ -203,6 +153,8 @@ def render_report(
         problems=problems,
         built_by=built_by,
         now=now,
+        ticket_file=ticket_file,
+        seal=seal,
     )
 
 
@@ -211,27 +163,33 @@ def render_report(
 
 def _read_json(path: Path, notes: list[str]) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        notes.append(f"{path.name} is missing: the steps of the run are unknown.")
+        data = parse_json(read_regular(path, max_bytes=MAX_JSON_BYTES, what="journal"))
+    except InputFileError as exc:
+        notes.append(f"{path.name} could not be read ({exc.reason}): the steps are unknown.")
         return {}
-    except (OSError, ValueError) as exc:
-        notes.append(f"{path.name} could not be read ({type(exc).__name__}): steps are unknown.")
+    except JsonReadError as exc:
+        notes.append(f"{path.name} is {exc}: the steps of the run are unknown.")
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def _read_events(path: Path, notes: list[str]) -> list[dict[str, Any]]:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        notes.append(f"{path.name} is missing: who ran the run and the tables read are unknown.")
+        data = read_regular(path, max_bytes=MAX_JSON_BYTES, what="events file")
+    except InputFileError as exc:
+        notes.append(
+            f"{path.name} could not be read ({exc.reason}): who ran the run and the tables "
+            "read are unknown."
+        )
         return []
     events, bad = [], 0
-    for line in lines:
+    # Split at LF only: a JSON line may hold U+2028 and the like, which splitlines() breaks at.
+    for line in data.decode("utf-8", errors="replace").split("\n"):
+        if not line.strip():
+            continue
         try:
-            event = json.loads(line)
-        except ValueError:
+            event = parse_json(line)
+        except JsonReadError:
             bad += 1
             continue
         if isinstance(event, dict):
@@ -239,6 +197,29 @@ def _read_events(path: Path, notes: list[str]) -> list[dict[str, Any]]:
     if bad:
         notes.append(f"{path.name} has {bad} line(s) that are not JSON (a crash cut one short).")
     return events
+
+
+def _servers(binding: dict[str, Any] | None) -> tuple[str, ...]:
+    servers = binding.get("servers") if binding is not None else None
+    if not isinstance(servers, dict):
+        return ()
+    return tuple(
+        f"{name}: {spec.get('url', '?')} (as {spec.get('username', '?')}{_trust(spec)})"
+        for name, spec in servers.items()
+        if isinstance(spec, dict)
+    )
+
+
+def _trust(spec: dict[str, Any]) -> str:
+    """How the server's certificate was trusted, when not as the browser would by itself."""
+    how = spec.get("how")
+    if not isinstance(how, dict):
+        return ""
+    if how.get("tls_ca"):
+        return f"; certificate checked against {how['tls_ca']}"
+    if how.get("tls_verify") is False:
+        return "; certificate NOT checked (tls_verify: false)"
+    return ""
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:
@@ -258,10 +239,10 @@ def _int(value: object) -> int:
 def _mask_invoice(value: object) -> str:
     """An invoice as its last four characters at most, whatever the event held."""
     text = "" if value is None else str(value)
-    shown = text.lstrip("*•")
+    shown = text.removeprefix(MASK)
     if shown != text and len(shown) <= 4:
         return text  # masked already
-    return "*" * len(text) if len(text) <= 4 else "*" + text[-4:]
+    return mask_invoice(text)
 
 
 def _table(event: dict[str, Any]) -> TableRead:

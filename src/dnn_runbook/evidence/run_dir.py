@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def run_dir_name(runbook_name: str, now: datetime) -> str:
     if now.tzinfo is None or now.utcoffset() is None:
         raise RunDirError(
             f"The run directory's time must be timezone-aware, so that it can be written in "
-            f"UTC (got the naive datetime {now.isoformat()}); pass datetime.now(UTC)."
+            f"UTC (got the naive datetime {now.isoformat()}); pass dnn_runbook.clock.utc_now()."
         )
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     slug = _UNSAFE.sub("-", runbook_name).strip(".-_")[:_MAX_NAME].rstrip(".-_")
@@ -49,6 +50,8 @@ def create_run_dir(parent: Path, runbook_name: str, now: datetime) -> Path:
     the next free ``-2``, ``-3``, … suffix is claimed atomically.
     """
     base = run_dir_name(runbook_name, now)
+    # Absolute, so that a file named as run_dir / name is the same file wherever it is opened.
+    parent = Path(parent).absolute()
     try:
         parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     except OSError as exc:
@@ -75,3 +78,28 @@ def create_run_dir(parent: Path, runbook_name: str, now: datetime) -> Path:
         f"No free run directory name was found in {parent}: {base} and its suffixes -2 to "
         f"-{MAX_ATTEMPTS} all exist; move old runs elsewhere or choose another --evidence-dir."
     )
+
+
+def free_name(
+    run_dir: Path, stem: str, suffix: str, *, listed: Callable[[str], bool] = lambda _name: False
+) -> str:
+    """``stem + suffix``, or the first ``stem-N + suffix`` (N from 2) that no file in
+    ``run_dir`` has and ``listed`` (the manifest) does not know: evidence is never
+    overwritten, and a resumed run's second screenshot of a step gets ``-2``."""
+    name, counter = f"{stem}{suffix}", 2
+    while (run_dir / name).exists() or listed(name):
+        name = f"{stem}-{counter}{suffix}"
+        counter += 1
+    return name
+
+
+def through_link(run_dir: Path, name: str) -> bool:
+    """Whether the evidence file ``name`` (relative, POSIX) is reached through a symbolic link
+    anywhere on its way from ``run_dir``: such a path may lead out of the run directory, so
+    evidence is never read or embedded through one."""
+    path = run_dir
+    for part in name.split("/"):
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False

@@ -9,7 +9,10 @@ login form's POST), every response and the session cookies. ``--trace on`` or
 2. :func:`scrub_trace` rewrites every member of the archive with each secret replaced, in
    every form the secret scan knows (as typed, URL-encoded, HTML- or JSON-escaped, in any
    letter case; UTF-16; base64), and blanks cookie and authorization header values and
-   cookie lists, so the trace cannot be replayed into a logged-in host session;
+   cookie lists, so the trace cannot be replayed into a logged-in host session. The secrets
+   include every invoice number the run read from a license table (other licenses' too), and
+   in JSON (the network log, the API's answers) every value under a key naming an invoice is
+   cut to its last four characters, whether or not the run read it;
 3. the scrubbed archive is scanned again with :class:`~dnn_runbook.evidence.redact.SecretScanner`:
    a trace in which any secret is still found is not kept;
 4. it is written atomically as ``trace-<server>.zip`` (``-2``, ``-3``, … when the name is taken,
@@ -40,12 +43,16 @@ from dnn_runbook.evidence.atomic import write_atomic
 from dnn_runbook.evidence.manifest import Manifest
 from dnn_runbook.evidence.redact import REDACTED, Redactor, SecretScanner
 from dnn_runbook.exceptions import EvidenceError
+from dnn_runbook.licenses import mask_invoice
 
 #: The members holding JSON lines (actions, snapshots, network log): scrubbed field by field.
 JSON_LINE_SUFFIXES = (".trace", ".network")
 
 #: Header names whose values are credentials, compared case-insensitively.
 CREDENTIAL_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "proxy-authorization"})
+
+#: Other members holding one JSON document each (the API answers a trace keeps).
+JSON_SUFFIXES = (".json",)
 
 _REDACTED_BYTES = REDACTED.encode("utf-8")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -129,6 +136,15 @@ class _Scrubber:
             out.append(self.scrub_bytes(encoded.encode("utf-8")))
         return b"\n".join(out)
 
+    def scrub_json_document(self, data: bytes) -> bytes:
+        """Scrub one JSON document value by value; anything else is scrubbed as bytes."""
+        try:
+            value = json.loads(data)
+        except (ValueError, RecursionError):
+            return self.scrub_bytes(data)
+        cleaned = self._scrub_value(value, credential=False)
+        return self.scrub_bytes(json.dumps(cleaned, ensure_ascii=False).encode("utf-8"))
+
     def _scrub_value(self, value: Any, *, credential: bool) -> Any:
         if isinstance(value, str):
             if credential:
@@ -149,6 +165,12 @@ class _Scrubber:
         for key, item in value.items():
             if key == "cookies" and isinstance(item, list):
                 cleaned[key] = [self._cookie(entry) for entry in item]
+            elif isinstance(item, str) and "invoice" in key.casefold():
+                # An invoice in an answer (a license list), read by the run or not.
+                masked = mask_invoice(item.strip())
+                if masked != item:
+                    self.replaced += 1
+                cleaned[key] = masked if item.strip() else item
             else:
                 is_value = key == "value" and secret_value
                 cleaned[key] = self._scrub_value(item, credential=is_value)
@@ -172,6 +194,16 @@ def scrub_trace(source: Path, target: Path, secrets: Iterable[str]) -> ScrubResu
     :class:`~dnn_runbook.exceptions.EvidenceError` is raised (naming the member and the form,
     never the value). Raises the same error when ``source`` is not a readable zip archive.
     """
+    scrubbed, result = scrubbed_trace(source, secrets, label=target.name)
+    write_atomic(target, scrubbed)
+    return result
+
+
+def scrubbed_trace(
+    source: Path, secrets: Iterable[str], *, label: str
+) -> tuple[bytes, ScrubResult]:
+    """The bytes of ``source`` scrubbed and checked, as :func:`scrub_trace` writes them
+    (``label`` names the trace in messages)."""
     values = [s for s in secrets if s]
     scrubber = _Scrubber(values)
     buffer = io.BytesIO()
@@ -185,6 +217,8 @@ def scrub_trace(source: Path, target: Path, secrets: Iterable[str]) -> ScrubResu
                 data = raw.read(info)
                 if info.filename.endswith(JSON_LINE_SUFFIXES):
                     data = scrubber.scrub_json_lines(data)
+                elif info.filename.endswith(JSON_SUFFIXES):
+                    data = scrubber.scrub_json_document(data)
                 else:
                     data = scrubber.scrub_bytes(data)
                 clean.writestr(_member(info), data)
@@ -193,25 +227,19 @@ def scrub_trace(source: Path, target: Path, secrets: Iterable[str]) -> ScrubResu
             f"The trace {source.name} could not be read to scrub it ({exc}); it was not kept."
         ) from exc
     scrubbed = buffer.getvalue()
-    findings = SecretScanner(values).scan_bytes(scrubbed, source=target.name)
+    findings = SecretScanner(values).scan_bytes(scrubbed, source=label)
     if findings:
         raise EvidenceError(
-            f"The trace {target.name} still holds a secret after scrubbing ({findings[0]}), so it "
+            f"The trace {label} still holds a secret after scrubbing ({findings[0]}), so it "
             f"was not kept; {len(findings)} finding(s) in all."
         )
-    write_atomic(target, scrubbed)
-    return ScrubResult(len(infos), scrubber.replaced, scrubber.blanked)
+    return scrubbed, ScrubResult(len(infos), scrubber.replaced, scrubber.blanked)
 
 
 def trace_file_name(server: str, manifest: Manifest) -> str:
     """``trace-<server>.zip``, or the first free ``trace-<server>-N.zip``; never an existing one."""
     slug = _UNSAFE.sub("-", server).strip(".-_") or "server"
-    name = f"trace-{slug}.zip"
-    counter = 2
-    while (manifest.run_dir / name).exists() or manifest.latest(name) is not None:
-        name = f"trace-{slug}-{counter}.zip"
-        counter += 1
-    return name
+    return manifest.free_name(f"trace-{slug}", ".zip")
 
 
 def keep_trace(
@@ -227,8 +255,8 @@ def keep_trace(
         raw = Path(private) / "raw-trace.zip"
         save(raw)
         name = trace_file_name(server, manifest)
-        result = scrub_trace(raw, manifest.run_dir / name, secrets)
-    manifest.add(name, None)
+        scrubbed, result = scrubbed_trace(raw, secrets, label=name)
+    manifest.write_file(name, scrubbed)
     return name, result
 
 

@@ -15,6 +15,10 @@ Nothing here imports Playwright.
 
 from __future__ import annotations
 
+from dnn_runbook.problems import Problem, Severity
+from dnn_runbook.runbook._loader import MAX_BYTES as MAX_RUNBOOK_BYTES
+from dnn_runbook.runbook._schema import SUPPORTED_VERSIONS, check, load
+from dnn_runbook.runbook._variables import parse_env_text, read_env_file
 from dnn_runbook.runbook.durations import format_duration, parse_duration
 from dnn_runbook.runbook.model import (
     DEFAULT_LOGIN_PATH,
@@ -23,6 +27,7 @@ from dnn_runbook.runbook.model import (
     Activation,
     AddLicenseStep,
     ConfirmStep,
+    CutoverMarker,
     Expiry,
     LicenseSpec,
     LicenseType,
@@ -34,21 +39,21 @@ from dnn_runbook.runbook.model import (
     Step,
     StepBase,
     VerifyLicenseStep,
+    WaitCutoverStep,
     WaitHttpStep,
 )
-from dnn_runbook.runbook.problems import Problem, Severity
-from dnn_runbook.runbook.schema import SUPPORTED_VERSIONS, check, load
 from dnn_runbook.runbook.secrets import Secret, SecretKind
-from dnn_runbook.runbook.variables import parse_env_text, read_env_file
 
 __all__ = [
     "DEFAULT_LOGIN_PATH",
     "EXPIRES_FUTURE",
+    "MAX_RUNBOOK_BYTES",
     "SUPPORTED_VERSIONS",
     "Action",
     "Activation",
     "AddLicenseStep",
     "ConfirmStep",
+    "CutoverMarker",
     "Expiry",
     "LicenseSpec",
     "LicenseType",
@@ -64,6 +69,7 @@ __all__ = [
     "Step",
     "StepBase",
     "VerifyLicenseStep",
+    "WaitCutoverStep",
     "WaitHttpStep",
     "check",
     "format_duration",

@@ -6,6 +6,8 @@ import re
 from datetime import timedelta
 
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+#: Digits an amount may have: 999,999,999 days is already far past any real wait.
+_MAX_DIGITS = 9
 _UNITS = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
 
 #: Shown in every message about a malformed duration.
@@ -24,6 +26,10 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.fullmatch(text)
     if not text or match is None:
         raise ValueError(f"expected {DURATION_FORMS}")
+    if any(amount and len(amount) > _MAX_DIGITS for amount in match.groups()):
+        raise ValueError(
+            f"that duration is too long to be meant (an amount of more than {_MAX_DIGITS} digits)"
+        )
     seconds = sum(
         int(amount) * size
         for amount, (_, size) in zip(match.groups(), _UNITS, strict=True)

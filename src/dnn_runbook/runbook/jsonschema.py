@@ -5,7 +5,8 @@ It is built from the same tables the validator follows (``ACTION_SETTINGS`` and 
 settings), so the two cannot drift apart on which keys exist. It is looser than ``validate``
 where JSON Schema cannot say what the runbook means (unique step ids, servers that exist, real
 dates), and it accepts ``${VAR}`` wherever a value may be one; ``dnn-runbook validate`` stays
-the authority. ``python -m dnn_runbook.runbook.jsonschema > runbook.schema.json`` writes it.
+the authority. ``dnn-runbook schema > runbook.schema.json`` writes it (as does ``python -m
+dnn_runbook.runbook.jsonschema``).
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from dnn_runbook.runbook.model import Action, Activation, LicenseType
-from dnn_runbook.runbook.schema import (
+from dnn_runbook.runbook._schema import (
     LICENSE_SETTINGS,
     REQUIRED_SERVER_SETTINGS,
     REQUIRED_TOP_LEVEL,
     SERVER_SETTINGS,
     SUPPORTED_VERSIONS,
 )
-from dnn_runbook.runbook.steps import ACTION_SETTINGS, COMMON_SETTINGS
+from dnn_runbook.runbook._steps import ACTION_SETTINGS, COMMON_SETTINGS
+from dnn_runbook.runbook.model import Action, Activation, LicenseType
 
 _SLUG = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$", "maxLength": 64}
 _VARIABLE = {"type": "string", "pattern": r"\$\{"}
@@ -58,7 +59,14 @@ _DOCS: Final[Mapping[str, str]] = {
     "url": "The site's address, http:// or https://, without credentials.",
     "username": "A superuser (host) account.",
     "password": "The account's password; write ${VAR}, never the password itself.",
-    "login_path": "The login page's path; default /Login (the runner falls back to /?ctl=Login).",
+    "login_path": (
+        "The login page's path; default /Login (then /?ctl=Login). A path of the site's own "
+        "is the only place a run logs in."
+    ),
+    "tls_verify": "false: accept any certificate this server shows (a staging server's "
+    "self-signed one); default true. Prefer tls_ca.",
+    "tls_ca": "A CA bundle (PEM), relative to the runbook's folder, that this server's "
+    "certificate must verify against (checked before the browser goes there).",
     "email": "The Evoq account email; a secret, best written as ${VAR}.",
     "invoice": "The invoice number (such as INV001-1); a secret, best written as ${VAR}.",
     "id": "A unique slug naming the step; evidence files carry it.",
@@ -79,6 +87,10 @@ _DOCS: Final[Mapping[str, str]] = {
     "timeout": "How long to keep trying; default 5m.",
     "interval": "How long between tries; default 5s.",
     "label": "A slug for the screenshot's file name; default the step id.",
+    "address": "The new server's IP address, host name or http(s) address: the public "
+    "site's host name must resolve to its addresses only.",
+    "marker": "What only the new server serves: header and value (a response header), or "
+    "path and contains (a page of the public site and text in it).",
 }
 
 _VALUES: Final[Mapping[str, Mapping[str, Any]]] = {
@@ -116,6 +128,18 @@ _VALUES: Final[Mapping[str, Mapping[str, Any]]] = {
     "timeout": _or_variable(_DURATION),
     "interval": _or_variable(_DURATION),
     "label": _or_variable(_SLUG),
+    "address": {"type": "string", "minLength": 1},
+    "marker": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "header": {"type": "string", "minLength": 1},
+            "value": {"type": "string", "minLength": 1},
+            "path": {"type": "string", "pattern": "^(/|\\$\\{)"},
+            "contains": {"type": "string", "minLength": 1},
+        },
+        "oneOf": [{"required": ["header", "value"]}, {"required": ["path", "contains"]}],
+    },
 }
 
 
@@ -149,6 +173,14 @@ def _step(action: Action) -> dict[str, Any]:
     }
 
 
+def _server_value(name: str) -> dict[str, Any]:
+    if name == "url":
+        return _or_variable(_VALUES["url"])
+    if name == "tls_verify":
+        return {"anyOf": [{"type": "boolean"}, _VARIABLE]}
+    return {"type": "string"}
+
+
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft-07) of a runbook file, as a JSON-ready dict."""
     server = {
@@ -157,7 +189,7 @@ def json_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {
             name: {
-                **(_or_variable(_VALUES["url"]) if name == "url" else {"type": "string"}),
+                **_server_value(name),
                 "description": _DOCS[name],
             }
             for name in SERVER_SETTINGS

@@ -17,7 +17,7 @@ from typing import ClassVar, Final, Literal, TypeAlias
 
 from dnn_runbook.licenses import LicenseType as LicenseType
 from dnn_runbook.runbook.durations import format_duration
-from dnn_runbook.runbook.secrets import Secret
+from dnn_runbook.runbook.secrets import Secret, SecretKind
 
 #: Where the DNN login page is unless a server says otherwise (``/?ctl=Login`` is the fallback).
 DEFAULT_LOGIN_PATH: Final = "/Login"
@@ -46,6 +46,7 @@ class Action(StrEnum):
     VERIFY_LICENSE = "verify_license"
     CONFIRM = "confirm"
     WAIT_HTTP = "wait_http"
+    WAIT_CUTOVER = "wait_cutover"
     SCREENSHOT = "screenshot"
 
 
@@ -58,6 +59,10 @@ class ServerSpec:
     username: str
     password: Secret
     login_path: str = DEFAULT_LOGIN_PATH
+    #: ``False``: the browser accepts any certificate this server shows (``tls_verify: false``).
+    tls_verify: bool = True
+    #: A CA bundle (absolute) that this server's certificate must verify against (``tls_ca``).
+    tls_ca: Path | None = None
 
     @property
     def login_url(self) -> str:
@@ -247,6 +252,50 @@ class WaitHttpStep(StepBase):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class CutoverMarker:
+    """What only the new server serves: a response ``header`` whose value is ``value``, or a
+    ``path`` (on the public site) whose page contains ``contains``."""
+
+    header: str | None = None
+    value: str | None = None
+    path: str | None = None
+    contains: str | None = None
+
+    def describe(self) -> str:
+        if self.header is not None:
+            return f"the response header {self.header}: {self.value}"
+        return f"{self.path} containing {self.contains!r}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaitCutoverStep(StepBase):
+    """Poll the public site ``url`` every ``interval``, for at most ``timeout``, until it is
+    served by the new server: its host name resolves only to the addresses of ``address`` (an
+    IP address or a host name) and/or it answers with ``marker``."""
+
+    action: ClassVar[Action] = Action.WAIT_CUTOVER
+
+    url: str
+    address: str | None = None
+    marker: CutoverMarker | None = None
+    timeout: timedelta = DEFAULT_WAIT_TIMEOUT
+    interval: timedelta = DEFAULT_WAIT_INTERVAL
+
+    def describe(self) -> str:
+        checks = []
+        if self.address is not None:
+            checks.append(f"its host name resolves to the address of {self.address}")
+        if self.marker is not None:
+            checks.append(f"it answers with {self.marker.describe()}")
+        return (
+            f"Wait until the public site {self.url} is served by the new server: "
+            + " and ".join(checks)
+            + f"; checking every {format_duration(self.interval)} for at most "
+            f"{format_duration(self.timeout)}."
+        )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScreenshotStep(StepBase):
     """Take a screenshot of ``server``'s Settings > About page; ``label`` goes in the file name."""
@@ -270,19 +319,9 @@ Step: TypeAlias = (
     | VerifyLicenseStep
     | ConfirmStep
     | WaitHttpStep
+    | WaitCutoverStep
     | ScreenshotStep
 )
-
-#: The step class of each action.
-STEP_CLASSES: Final[Mapping[Action, type[StepBase]]] = {
-    Action.PREFLIGHT: PreflightStep,
-    Action.ADD_LICENSE: AddLicenseStep,
-    Action.REMOVE_LICENSE: RemoveLicenseStep,
-    Action.VERIFY_LICENSE: VerifyLicenseStep,
-    Action.CONFIRM: ConfirmStep,
-    Action.WAIT_HTTP: WaitHttpStep,
-    Action.SCREENSHOT: ScreenshotStep,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +343,24 @@ class Runbook:
     max_development_window: timedelta | None
     source: Path
     sha256: str
+
+    def secrets(self) -> tuple[Secret, ...]:
+        """Every secret the runbook names, each once: the servers' passwords, the license's
+        email and invoice, and each step's own invoice, email and activation key."""
+        found: list[Secret] = [server.password for server in self.servers.values()]
+        found += [self.license.email, self.license.invoice]
+        for step in self.steps:
+            for name in ("invoice", "email", "activation_key"):
+                value = getattr(step, name, None)
+                if isinstance(value, Secret):
+                    found.append(value)
+        return tuple(dict.fromkeys(secret for secret in found if secret.reveal()))
+
+    def license_ids(self) -> tuple[Secret, ...]:
+        """The account emails and invoice numbers among :meth:`secrets`: what a screenshot
+        paints over unless the run is told to show license ids."""
+        ids = (SecretKind.EMAIL, SecretKind.INVOICE)
+        return tuple(secret for secret in self.secrets() if secret.kind in ids)
 
     def step(self, step_id: str) -> Step:
         """Return the step with id ``step_id``.

@@ -8,6 +8,8 @@ into a page asks for it by name with ``reveal()``, which makes every such place 
 from __future__ import annotations
 
 import hmac
+import re
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import NoReturn
 
@@ -52,7 +54,7 @@ class Secret:
     def masked(self) -> str:
         """Return the form that may be shown: ``'••••01-1'`` for an invoice, else ``'••••'``."""
         if self._kind is SecretKind.INVOICE:
-            return mask_invoice(self._value)
+            return mask_invoice(self._value.strip())
         return MASK
 
     def __str__(self) -> str:
@@ -89,3 +91,26 @@ class Secret:
 
     def __delattr__(self, name: str) -> NoReturn:
         raise AttributeError(f"A Secret cannot be changed (tried to delete {name!r}).")
+
+
+def repr_forms(value: str) -> set[str]:
+    """How ``value`` looks inside a message that shows a text with ``{text!r}``: Python's
+    escapes (``\\``, ``\\n``, ``\\x1b``), with its single quotes escaped or not (that depends
+    on the whole text the value sits in)."""
+    body = repr(value)[1:-1]
+    return {body, body.replace("\\'", "'"), body.replace("\\'", "'").replace("'", "\\'")}
+
+
+def mask_values(text: str, values: Iterable[str], *, min_length: int = 1) -> str:
+    """``text`` with every occurrence of each of ``values`` (any letter case) replaced by the
+    mask. Values shorter than ``min_length`` are left alone; longer values are masked first,
+    so a value that contains another is masked whole.
+
+    This is the runbook language's own net for messages and plans, which never import the
+    evidence's fuller redactor (it knows URL, HTML and JSON escapes, for logs and traces).
+    """
+    forms = sorted({v for v in values if len(v) >= max(min_length, 1)}, key=len, reverse=True)
+    if not forms:
+        return text
+    pattern = re.compile("|".join(re.escape(form) for form in forms), re.IGNORECASE)
+    return pattern.sub(MASK, text)

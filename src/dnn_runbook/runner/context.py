@@ -1,46 +1,37 @@
-"""What an action gets to work with: the servers' sessions, the evidence, the operator.
+"""What an action gets to work with: its step, a handle on each server, the evidence, the
+operator.
 
+``ctx.on(step.server)`` gives a :class:`ServerHandle`: the server's logged-in session, looked
+up once, with what an action does there (read the table, open About, take a screenshot).
 Reading is retried with backoff: a page that times out or a server that logged the session
 out is read again. Acting is never retried here; the actions decide, after reading the table
-again, whether a first attempt took effect.
+again, whether a first attempt took effect. The step itself is attached to every error an
+action raises by the engine's :func:`~dnn_runbook.exceptions.step_context`, so no message
+here names it.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 import structlog
 
+from dnn_runbook.browser.sessions import ServerSession, SessionPool
+from dnn_runbook.evidence.journal import Journal, StepRecord
 from dnn_runbook.evidence.recorder import EvidenceRecorder
-from dnn_runbook.exceptions import PageError, StepFailedError
+from dnn_runbook.evidence.redact import SecretSet
+from dnn_runbook.exceptions import PageError, ServerAccessError, StepFailedError
 from dnn_runbook.runbook import AddLicenseStep, Runbook, ServerSpec, Step
+from dnn_runbook.runner.access import classify
 from dnn_runbook.runner.console import Console
-from dnn_runbook.runner.interlocks import ServerView, looks_at_other_servers
-from dnn_runbook.runner.journal import Journal, StepRecord
-from dnn_runbook.runner.sessions import ServerSession, SessionPool
-from pages import AboutPage, LicenseRow
+from dnn_runbook.runner.interlocks import looks_at_other_servers
+from dnn_runbook.runner.options import RunOptions
+from dnn_runbook.runner.views import ServerView, describe_row
+from pages import AboutPage
 
 T = TypeVar("T")
-
-#: Given the Server ID and the step, returns the activation key (the rehearsal's sandbox).
-KeyProvider = Callable[[str, "AddLicenseStep"], str]
-
-#: Seconds to wait before each retry of a read: 1, 2, then 4.
-READ_BACKOFF = (1.0, 2.0, 4.0)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RunSettings:
-    """The command line's choices that actions need."""
-
-    assume_yes: bool = False
-    #: Backoff between retries; tests shorten it, nothing else should.
-    backoff: tuple[float, ...] = READ_BACKOFF
-    sleep: Callable[[float], None] = time.sleep
-    activation_key_provider: KeyProvider | None = None
 
 
 @dataclass(slots=True)
@@ -54,116 +45,135 @@ class StepContext:
     sessions: SessionPool
     evidence: EvidenceRecorder
     console: Console
-    settings: RunSettings
+    options: RunOptions
+    #: Every secret the run knows (activation keys learnt so far included): the one redactor.
+    secrets: SecretSet
     log: structlog.typing.FilteringBoundLogger = field(default_factory=structlog.get_logger)
-    #: Secrets learnt during the run (activation keys), redacted like the runbook's own.
-    extra_secrets: list[str] = field(default_factory=list)
 
-    def secrets(self) -> list[str]:
-        """Every secret value the run knows, for redaction."""
-        return secret_values(self.runbook) + self.extra_secrets
+    def on(self, spec: ServerSpec) -> ServerHandle:
+        """A handle on ``spec``'s server for this step, its session opened if needed."""
+        return ServerHandle(self, spec, self.sessions.get(spec))
 
-    @property
-    def invoice(self) -> str:
-        """The invoice number the runbook moves (the real value: type it, never print it)."""
-        return self.runbook.license.invoice.reveal()
+    def retrying(
+        self, what: str, attempt: Callable[[], T], *, server: ServerSpec | None = None
+    ) -> T:
+        """Run a read-only ``attempt``, retrying on page errors with the options' backoff.
 
-    @property
-    def masked_invoice(self) -> str:
-        """The invoice number as it may be shown."""
-        return self.runbook.license.invoice.masked()
-
-    def session(self, spec: ServerSpec) -> ServerSession:
-        """The logged-in session of ``spec``'s server."""
-        return self.sessions.get(spec)
-
-    def retrying(self, what: str, attempt: Callable[[], T]) -> T:
-        """Run a read-only ``attempt``, retrying on page errors with backoff."""
-        delays = list(self.settings.backoff)
+        On ``server``, a failure that no retry would cure (a refused login, an account that
+        is not a host, DNS, a refused connection, TLS, no login form at ``login_path``) stops
+        at once as a :class:`ServerAccessError`: a second login with a wrong password would
+        count towards DNN's lockout.
+        """
+        delays = list(self.options.backoff)
         while True:
             try:
                 return attempt()
             except PageError as exc:
+                if server is not None:
+                    self._stop_if_unusable(server, exc)
                 if not delays:
                     raise StepFailedError(
-                        f"Step {self.step.id!r}: {what} failed after "
-                        f"{len(self.settings.backoff) + 1} attempts: {exc}"
+                        f"{what} failed after {len(self.options.backoff) + 1} attempts: {exc}"
                     ) from exc
                 delay = delays.pop(0)
                 self.log.warning("read_retry", what=what, error=str(exc), delay_s=delay)
                 self.console.activity(f"{what}: retrying in {delay:g} s")
-                self.settings.sleep(delay)
+                self.options.sleep(delay)
 
-    def about(self, spec: ServerSpec, *, reload: bool = True) -> AboutPage:
-        """The About page of ``spec``'s server, logged in and (by default) freshly loaded."""
-        session = self.session(spec)
-        return self.retrying(
-            f"opening Settings > About on {spec.name}", lambda: session.about(reload=reload)
+    def _stop_if_unusable(self, server: ServerSpec, exc: PageError) -> None:
+        failure = classify(server.name, exc, account=server.username, url=server.url)
+        if not failure.kind.stops_at_once:
+            return
+        self.log.error("server_unusable", server=server.name, kind=failure.kind.value)
+        raise ServerAccessError(
+            failure.sentence(), server=server.name, kind=failure.kind.value
+        ) from exc
+
+    def wait(self, delay: float) -> None:
+        """Sleep ``delay`` seconds between two attempts (the options' clock)."""
+        self.options.sleep(delay)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerHandle:
+    """One server as one step sees it: its spec, its session, and what may be done there."""
+
+    ctx: StepContext
+    spec: ServerSpec
+    session: ServerSession
+
+    @property
+    def name(self) -> str:
+        """The server's name in the runbook."""
+        return self.spec.name
+
+    def about(self, *, reload: bool = True) -> AboutPage:
+        """Settings > About on this server, logged in and (by default) freshly loaded."""
+        return self.ctx.retrying(
+            f"opening Settings > About on {self.name}",
+            lambda: self.session.about(reload=reload),
+            server=self.spec,
         )
 
-    def view(self, spec: ServerSpec) -> ServerView:
-        """Read ``spec``'s server afresh: its license table and whether it can reach the
-        licensing service. Logs the table (invoices masked)."""
+    def view(self) -> ServerView:
+        """Read the server afresh: its license table and whether it can reach the licensing
+        service. Logs the table (invoices masked)."""
 
         def read() -> ServerView:
-            about = self.session(spec).about(reload=True)
+            about = self.session.about(reload=True)
             rows = about.licenses()
             notice = about.licensing_notice()
-            return ServerView(spec.name, rows, licensing_reachable=notice is None)
+            return ServerView(self.name, rows, licensing_reachable=notice is None)
 
-        self.console.activity(f"reading the license table on {spec.name}")
-        view = self.retrying(f"reading the license table on {spec.name}", read)
-        self.log.info(
+        what = f"reading the license table on {self.name}"
+        self.ctx.console.activity(what)
+        view = self.ctx.retrying(what, read, server=self.spec)
+        # Every invoice on screen, other licenses' too, is masked in traces and events.
+        self.ctx.secrets.learn_invoices(row.invoice_number for row in view.rows)
+        self.ctx.log.info(
             "license_table_read",
-            server=spec.name,
+            server=self.name,
             licensing_reachable=view.licensing_reachable,
             licenses=[describe_row(row) for row in view.rows],
         )
         return view
 
-    def other_views(self, spec: ServerSpec) -> dict[str, ServerView]:
-        """Fresh views of every server of the runbook except ``spec``'s; none when no
-        interlock of this step looks at them (a Development activation), since loading them
-        again would only cost time."""
-        step = self.step
+    def others(self) -> dict[str, ServerView]:
+        """Fresh views of every other server of the runbook; none when no interlock of this
+        step looks at them (a Development activation), since reading them would only cost
+        time."""
+        return {handle.name: handle.view() for handle in self._other_handles()}
+
+    def _other_handles(self) -> list[ServerHandle]:
+        step = self.ctx.step
         if isinstance(step, AddLicenseStep) and not looks_at_other_servers(
             step.type, removal=False
         ):
-            return {}
-        return {
-            name: self.view(other)
-            for name, other in self.runbook.servers.items()
-            if name != spec.name
-        }
+            return []
+        return [
+            self.ctx.on(other)
+            for name, other in self.ctx.runbook.servers.items()
+            if name != self.name
+        ]
 
-    def screenshot(self, spec: ServerSpec, label: str) -> str | None:
-        """A masked screenshot of ``spec``'s tab as it is now, chained into the evidence."""
-        session = self.session(spec)
-        name = self.evidence.screenshot(self.step.index, self.step.id, label, session.screenshot)
+    def views(self) -> tuple[dict[str, ServerView], ServerView]:
+        """Fresh views of the other servers the interlocks look at, then of this one.
+
+        Every server's Persona Bar starts loading at once, and the views are completed in
+        that order, this server last, right before the click: each table is still read from
+        the server, never from an earlier page, in about the time of one read.
+        """
+        handles = self._other_handles()
+        for handle in [*handles, self]:
+            handle.session.start_fresh_read()
+        others = {handle.name: handle.view() for handle in handles}
+        return others, self.view()
+
+    def screenshot(self, label: str) -> str | None:
+        """A masked screenshot of this server's tab as it is now, chained into the evidence."""
+        step = self.ctx.step
+        name = self.ctx.evidence.screenshot(step.index, step.id, label, self.session.screenshot)
         if name is not None:
-            self.record.screenshots.append(name)
-            self.log.info("screenshot", server=spec.name, file=name)
+            self.ctx.record.screenshots.append(name)
+            self.ctx.log.info("screenshot", server=self.name, file=name)
         return name
-
-
-def secret_values(runbook: Runbook) -> list[str]:
-    """The values of every secret in ``runbook``: passwords, account email, invoice, keys."""
-    values = [runbook.license.email.reveal(), runbook.license.invoice.reveal()]
-    values += [server.password.reveal() for server in runbook.servers.values()]
-    for step in runbook.steps:
-        if isinstance(step, AddLicenseStep):
-            values += [step.email.reveal(), step.invoice.reveal()]
-            if step.activation_key is not None:
-                values.append(step.activation_key.reveal())
-    return [value for value in values if value]
-
-
-def describe_row(row: LicenseRow) -> dict[str, object]:
-    """A license row as it may appear in logs and reports: the invoice masked."""
-    return {
-        "type": row.license_type,
-        "invoice": row.masked_invoice,
-        "web_server": row.web_server,
-        "activated": row.activated,
-        "expires": row.expires.isoformat() if row.expires else None,
-    }

@@ -1,87 +1,75 @@
 """The run: one browser, one session per server, the steps in order, evidence after each.
 
-A new run gets a new run directory; ``resume`` continues an earlier one in the same
-directory, manifest and journal, from its first unfinished step. The journal is saved before
-and after every step, so a run killed at any moment can be resumed.
+The run directory's life (new, resumed, repaired) is ``dnn_runbook.evidence.runs``; the
+development-license window's policy is :mod:`~dnn_runbook.runner.window`; what a step does is
+:mod:`~dnn_runbook.runner.actions`. This module is the loop around them: it saves the journal
+before and after every step, so a run killed at any moment can be resumed, and records why a
+run stopped.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
 import platform
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
 
 from dnn_runbook import __version__
 from dnn_runbook.browser import started_browser
-from dnn_runbook.evidence.manifest import MANIFEST_NAME, Manifest
+from dnn_runbook.browser.sessions import SessionPool, session_pool
+from dnn_runbook.clock import iso, utc_now
+from dnn_runbook.evidence.binding import bind, new_key
+from dnn_runbook.evidence.journal import Journal, RunStatus, StepStatus
+from dnn_runbook.evidence.lock import describe_holder
+from dnn_runbook.evidence.names import EVENTS_NAME
 from dnn_runbook.evidence.recorder import EvidenceRecorder
-from dnn_runbook.evidence.redact import Redactor
-from dnn_runbook.evidence.report import write_report
-from dnn_runbook.evidence.run_dir import create_run_dir
-from dnn_runbook.evidence.trace import TraceMode, keep_traces
-from dnn_runbook.evidence.verify import LEFTOVER
+from dnn_runbook.evidence.redact import SecretSet
+from dnn_runbook.evidence.runs import RunFiles, resume_run, start_run
+from dnn_runbook.evidence.trace import keep_traces
 from dnn_runbook.exceptions import (
-    DnnRunbookError,
+    BrowserError,
     PreflightRefusedError,
-    RunDirError,
     RunError,
     RunInterruptedError,
+    StepFailedError,
+    step_context,
 )
 from dnn_runbook.exit_codes import ExitCode
-from dnn_runbook.runbook import PreflightStep, Runbook, Step, format_duration
-from dnn_runbook.runner import eventlog
-from dnn_runbook.runner.actions import perform
-from dnn_runbook.runner.console import Console, SummaryRow
-from dnn_runbook.runner.context import RunSettings, StepContext, secret_values
-from dnn_runbook.runner.journal import (
-    FILE_NAME as JOURNAL_NAME,
-)
-from dnn_runbook.runner.journal import (
-    Journal,
-    RunStatus,
-    StepStatus,
-    format_elapsed,
-    iso,
-    parse_iso,
-    utc_now,
-)
-from dnn_runbook.runner.sessions import SessionPool, session_pool
+from dnn_runbook.runbook import PreflightStep, Runbook, Step
+from dnn_runbook.runner import eventlog, window
+from dnn_runbook.runner.actions import ActionResult, lost_activation, perform
+from dnn_runbook.runner.advice import NextCommands, confirm_changes, next_commands
+from dnn_runbook.runner.capturing import capture_after_run
+from dnn_runbook.runner.closing import announce, close_run, print_summary
+from dnn_runbook.runner.console import Console
+from dnn_runbook.runner.context import StepContext
+from dnn_runbook.runner.options import RunOptions
 
 #: The id of the preflight a run adds when its runbook has none.
 IMPLICIT_PREFLIGHT_ID = "implicit-preflight"
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RunOptions:
-    """How to run: the command line's options, as plain values."""
-
-    evidence_dir: Path = Path("screenshots")
-    resume: Path | None = None
-    headed: bool = False
-    slow_mo_ms: float | None = None
-    browser_path: str | None = None
-    timeout_ms: float = 30_000
-    #: False: the minimum evidence the tool allows (journal, events, manifest; no screenshots).
-    screenshots: bool = True
-    show_license_ids: bool = False
-    #: Keep a scrubbed Playwright trace of each server's browser context (``--trace``).
-    trace: TraceMode = TraceMode.OFF
-    settings: RunSettings = field(default_factory=RunSettings)
+#: How a stopped run's step and the run itself are recorded, by exit code; anything else is
+#: a failure.
+_STOPPED_STATUS = {
+    ExitCode.DECLINED: (StepStatus.DECLINED, RunStatus.DECLINED),
+    ExitCode.PREFLIGHT_REFUSED: (StepStatus.REFUSED, RunStatus.REFUSED),
+    ExitCode.INTERRUPTED: (StepStatus.INTERRUPTED, RunStatus.INTERRUPTED),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class RunOutcome:
     """How a run ended."""
 
-    exit_code: int
+    exit_code: ExitCode
     run_dir: Path
     journal: Journal
     error: str | None = None
+    #: The ticket hash (``head.txt``), to record in the change ticket.
+    head: str | None = None
+    report: Path | None = None
 
 
 def steps_to_run(runbook: Runbook) -> list[Step]:
@@ -100,13 +88,6 @@ def steps_to_run(runbook: Runbook) -> list[Step]:
     return steps
 
 
-_FAILURE_STATUS = {
-    ExitCode.DECLINED: (StepStatus.DECLINED, RunStatus.DECLINED),
-    ExitCode.PREFLIGHT_REFUSED: (StepStatus.REFUSED, RunStatus.REFUSED),
-    130: (StepStatus.INTERRUPTED, RunStatus.INTERRUPTED),
-}
-
-
 class Run:
     """One execution (or resumption) of a runbook."""
 
@@ -116,85 +97,49 @@ class Run:
         self.console = console
         self.steps = steps_to_run(runbook)
         self.log = structlog.get_logger()
-        #: Secrets learnt during the run (activation keys); shared by every step's context.
-        self.learned_secrets: list[str] = []
+        #: The runbook's secrets and those learnt during the run (activation keys, invoices).
+        self.secrets = SecretSet(runbook.secrets())
+        # A variable may put a secret into a confirm message or a step's description.
+        console.redact_with(self.secrets.redact)
 
-    # -- the run directory -------------------------------------------------------------------
-
-    def _refuse_to_extend_window(self) -> None:
-        """Refuse a new run while an earlier run of this runbook left the production invoice
-        serving as Development for longer than ``max_development_window``."""
-        limit = self.runbook.max_development_window
-        if limit is None or not self.options.evidence_dir.is_dir():
-            return
-        for journal_path in sorted(self.options.evidence_dir.glob(f"*/{JOURNAL_NAME}")):
-            try:
-                earlier = Journal.load(journal_path.parent)
-            except RunDirError:
-                continue
-            if earlier.runbook_name != self.runbook.name:
-                continue
-            elapsed = development_window(earlier)
-            if elapsed is not None and earlier.development_removed is None and elapsed > limit:
-                raise PreflightRefusedError(
-                    f"The run in {journal_path.parent} activated the production invoice as a "
-                    f"Development license {format_elapsed(elapsed)} ago and has not removed it, "
-                    f"longer than max_development_window ({format_duration(limit)}). A new run "
-                    f"would extend that window: finish that run with --resume "
-                    f"{journal_path.parent} instead."
-                )
-
-    def _open(self) -> tuple[Path, Manifest, Journal]:
-        if self.options.resume is None:
-            self._refuse_to_extend_window()
-            run_dir = create_run_dir(
-                self.options.evidence_dir, self.runbook.name, datetime.now(UTC)
+    def _open(self) -> RunFiles:
+        runbook = self.runbook
+        if self.options.resume is not None:
+            # Before the resume touches the run directory: a wrong --support-case changes nothing.
+            case = self.options.support_case
+            if case is not None:
+                lost_activation.check_case_fits(Journal.load(self.options.resume), case)
+            return resume_run(
+                self.options.resume,
+                rebind=lambda key: bind(runbook, key=key),
+                accept=confirm_changes(self.console, assume_yes=self.options.assume_yes),
             )
-            run_id = run_dir.name
-            manifest = Manifest.create(run_dir, run_id, self.runbook.name, self.runbook.sha256)
-            journal = Journal.create(
-                run_dir,
-                run_id=run_id,
-                runbook_name=self.runbook.name,
-                runbook_sha256=self.runbook.sha256,
-                runbook_path=str(self.runbook.source),
-                steps=[(s.index, s.id, s.action.value) for s in self.steps],
-            )
-            return run_dir, manifest, journal
-        run_dir = self.options.resume
-        journal = Journal.load(run_dir)
-        if journal.runbook_sha256 != self.runbook.sha256:
-            raise RunDirError(
-                f"The runbook {self.runbook.source} has changed since the run in {run_dir} started "
-                f"(its SHA-256 was {journal.runbook_sha256[:12]}…, now {self.runbook.sha256[:12]}…). "
-                "Resume with the runbook exactly as it was, or start a new run."
-            )
-        manifest = Manifest.open(run_dir)
-        journal.resumed.append(iso(utc_now()) or "")
-        journal.status = RunStatus.RUNNING
-        journal.finished = None
-        for record in journal.steps:
-            if record.status in {StepStatus.RUNNING, StepStatus.INTERRUPTED}:
-                # The process died or was stopped inside this step: run it again (steps are
-                # idempotent, and the table says whether the first try took effect).
-                record.message = f"{record.message or ''} Interrupted; run again on resume.".strip()
-            if not record.status.finished:
-                record.status = StepStatus.PENDING
-        journal.save()
-        return run_dir, manifest, journal
-
-    # -- running -----------------------------------------------------------------------------
+        window.refuse_to_extend(runbook, self.options.evidence_dir)
+        return start_run(
+            self.options.evidence_dir,
+            binding=bind(runbook, key=new_key()),
+            runbook_path=str(runbook.source),
+            steps=[(s.index, s.id, s.action.value) for s in self.steps],
+        )
 
     def execute(self) -> RunOutcome:
         """Run every unfinished step; never raises for a step's failure, only reports it.
 
         Raises:
-            DnnRunbookError: the run directory could not be made or resumed, or no browser.
+            DnnRunbookError: the run directory could not be made or resumed, or a new run
+                was refused before it started (``RunError``).
         """
-        run_dir, manifest, journal = self._open()
-        evidence = EvidenceRecorder(manifest, screenshots=self.options.screenshots)
-        show = self.console.event if self.console.interactive else None
-        with eventlog.event_log(run_dir, self._secrets, run_id=journal.run_id, show=show):
+        files = self._open()
+        try:
+            return self._execute(files)
+        finally:
+            files.close()
+
+    def _execute(self, files: RunFiles) -> RunOutcome:
+        run_dir, journal = files.run_dir, files.journal
+        evidence = EvidenceRecorder(files.manifest, screenshots=self.options.screenshots)
+        show = self.console.event if self.console.shows_events else None
+        with eventlog.event_log(run_dir, self.secrets, run_id=journal.run_id, show=show):
             self.console.line(f"Run {journal.run_id}: evidence in {run_dir}")
             self.log.info(
                 "run_started" if self.options.resume is None else "run_resumed",
@@ -202,78 +147,73 @@ class Run:
                 runbook_sha256=self.runbook.sha256,
                 runbook_path=str(self.runbook.source),
                 version=__version__,
-                user=_user(),
+                user=eventlog.os_user(),
                 host=platform.node(),
                 pid=os.getpid(),
                 steps=len(self.steps),
+                # How this invocation reaches the servers: a resume may use another proxy.
+                proxy=self.options.proxy,
             )
-            if self.options.resume is not None:
-                self._repair(run_dir, evidence)
-            exit_code, error = self._execute_steps(journal, evidence)
+            self._record_reopening(files)
+            exit_code, error = self._execute_steps(journal, evidence, run_id=journal.run_id)
             journal.finished = iso(utc_now())
             journal.save()
+            after = None if exit_code is ExitCode.OK else self._next_commands(journal, run_dir)
             self.log.info("run_finished", status=journal.status.value, exit_code=int(exit_code))
-            evidence.refresh(eventlog.FILE_NAME, None)
-            evidence.refresh(JOURNAL_NAME, None)
-        # The report is the run directory's last file: nothing is logged after it.
-        report = self._report(evidence)
-        self._summary(journal, run_dir, error)
-        if report is not None:
-            self.console.line(f"Report: {report}")
-            self.console.line(f"Manifest head (record it in the ticket): {manifest.head}")
-        return RunOutcome(int(exit_code), run_dir, journal, error)
+            _chain_run_files(evidence, None)
+        # The ticket hash covers every event; the report comes after it, and nothing is
+        # logged after the report.
+        closing = close_run(files.manifest, self.options.seal, self.secrets, self.console)
+        print_summary(self.console, self.runbook, journal, run_dir, error)
+        for line in after.lines() if after is not None else ():
+            self.console.line(line, whole=True)
+        announce(closing, self.console)
+        head = closing.ticket.head if closing.ticket is not None else None
+        return RunOutcome(exit_code, run_dir, journal, error, head, closing.report)
 
-    @property
-    def redactor(self) -> Redactor:
-        """A redactor for every secret known now, activation keys learnt so far included."""
-        return Redactor(self._secrets())
+    def _next_commands(self, journal: Journal, run_dir: Path) -> NextCommands:
+        after = next_commands(self.runbook, journal, run_dir, self.options)
+        self.log.info("next_commands", resume=after.resume, rollback=after.rollback)
+        return after
 
-    def _secrets(self) -> list[str]:
-        """Every secret the run knows now: the runbook's and the activation keys learnt."""
-        return [*secret_values(self.runbook), *self.learned_secrets]
-
-    def _report(self, evidence: EvidenceRecorder) -> Path | None:
-        """Write ``report.html`` and chain it; a report that fails never hides the outcome."""
-        try:
-            name = write_report(evidence.manifest, redactor=Redactor(self._secrets()))
-        except Exception as exc:  # noqa: BLE001 - the run's outcome matters more than its report
-            self.console.warn(
-                f"The report could not be written ({self.redactor.redact(str(exc))}); build it "
-                f"with 'dnn-runbook report {evidence.run_dir}'."
+    def _record_reopening(self, files: RunFiles) -> None:
+        """Say in the events whose stale lock was taken over and what a resume repaired."""
+        if files.lock is not None and files.lock.stale is not None:
+            self.log.warning(
+                "stale_lock_taken",
+                lock=str(files.lock.path),
+                holder=describe_holder(files.lock.stale),
             )
-            return None
-        return evidence.run_dir / name
-
-    def _repair(self, run_dir: Path, evidence: EvidenceRecorder) -> None:
-        """Tidy what a killed run left: partial temporary files go, whole unchained files are
-        chained, so that the resumed run's evidence verifies intact."""
-        chained = {entry.file for entry in evidence.manifest.entries}
-        for path in sorted(run_dir.iterdir()):
-            if not path.is_file() or path.name == MANIFEST_NAME or path.name in chained:
-                continue
-            if LEFTOVER.fullmatch(path.name):
-                path.unlink()
-                self.log.warning("partial_file_removed", file=path.name)
-            else:
-                evidence.manifest.add(path.name, None)
-                self.log.warning("unchained_file_chained", file=path.name)
-        evidence.refresh(eventlog.FILE_NAME, None)
-        evidence.refresh(JOURNAL_NAME, None)
+        for repair in files.repairs:
+            self.log.warning(
+                "evidence_repaired", file=repair.file, repair=repair.action, detail=repair.detail
+            )
+        if files.amended:
+            accepted = files.journal.amendments[-1]
+            self.log.warning(
+                "runbook_amended",
+                changes=list(files.amended),
+                confirmed_by=accepted.get("confirmed_by"),
+                runbook_sha256=self.runbook.sha256,
+            )
 
     def _execute_steps(
-        self, journal: Journal, evidence: EvidenceRecorder
-    ) -> tuple[int, str | None]:
-        first = journal.first_unfinished()
-        if first is None:
+        self, journal: Journal, evidence: EvidenceRecorder, *, run_id: str
+    ) -> tuple[ExitCode, str | None]:
+        if journal.first_unfinished() is None:
             journal.status = RunStatus.DONE
             self.console.line("Every step of this run has finished already; nothing to do.")
             return ExitCode.OK, None
+        options = self.options
+        started = False
         try:
             with started_browser(
-                self.options.browser_path,
-                headless=not self.options.headed,
-                slow_mo_ms=self.options.slow_mo_ms,
+                options.browser_path,
+                headless=not options.headed,
+                slow_mo_ms=options.slow_mo_ms or None,
+                proxy=options.proxy,
             ) as (browser, choice):
+                started = True
                 self.log.info(
                     "browser_started",
                     browser=str(choice.executable or "playwright"),
@@ -281,47 +221,62 @@ class Run:
                 )
                 with session_pool(
                     browser,
-                    timeout_ms=self.options.timeout_ms,
-                    mask_license_ids=not self.options.show_license_ids,
+                    timeout_ms=options.timeout_ms,
+                    mask_license_ids=not options.show_license_ids,
                     activity=self.console.activity,
-                    trace=self.options.trace.records,
-                    license_ids=[
-                        self.runbook.license.email.reveal(),
-                        self.runbook.license.invoice.reveal(),
-                    ],
+                    trace=options.trace.records,
+                    license_ids=self.runbook.license_ids(),
+                    stamp=run_id,
+                    proxy=options.proxy,
                 ) as sessions:
                     outcome = self._loop(journal, evidence, sessions)
-                    if self.options.trace.keeps(failed=outcome[0] != ExitCode.OK):
+                    if options.capture is not None:
+                        capture_after_run(
+                            options.capture,
+                            runbook=self.runbook,
+                            sessions=sessions,
+                            journal=journal,
+                            secrets=self.secrets,
+                            browser=f"{browser.browser_type.name} {browser.version}",
+                            console=self.console,
+                        )
+                    if options.trace.keeps(failed=outcome[0] != ExitCode.OK):
                         # Before the contexts close: a trace is saved from a live context.
                         keep_traces(
                             {session.name: session.stop_tracing for session in sessions.opened()},
                             manifest=evidence.manifest,
-                            secrets=self._secrets(),
+                            secrets=self.secrets.values(),
                             log=self.log,
                         )
                     return outcome
-        except KeyboardInterrupt:
-            return self._stopped(
-                journal,
-                evidence,
-                None,
-                RunInterruptedError(
-                    "The run was interrupted (Ctrl-C). Resume it with --resume to continue from the "
-                    "unfinished step."
-                ),
+        except BrowserError as exc:
+            if started:
+                raise
+            # Recorded as the run's end, so the run directory is closed (report, ticket hash)
+            # and verifies like any other: a failed start is evidence too.
+            self.log.error("browser_not_started", error=str(exc))
+            not_started = StepFailedError(
+                f"The browser did not start, so no server was contacted and nothing was "
+                f"changed: {exc} Fix that, then run again (or resume this run with --resume)."
             )
+            return self._stopped(journal, evidence, None, not_started)
+        except KeyboardInterrupt:
+            interrupted = RunInterruptedError(
+                "The run was interrupted (Ctrl-C). Resume it with --resume to continue from the "
+                "unfinished step."
+            )
+            return self._stopped(journal, evidence, None, interrupted)
 
     def _loop(
         self, journal: Journal, evidence: EvidenceRecorder, sessions: SessionPool
-    ) -> tuple[int, str | None]:
+    ) -> tuple[ExitCode, str | None]:
         by_id = {step.id: step for step in self.steps}
-        total = len(self.steps)
         position = {step.id: n for n, step in enumerate(self.steps, start=1)}
         for record in journal.steps:
             if record.status.finished:
                 continue
             step = by_id[record.id]
-            self._warn_about_window(journal)
+            window.warn_if_exceeded(self.runbook, journal, self.console, self.log)
             ctx = StepContext(
                 runbook=self.runbook,
                 step=step,
@@ -330,58 +285,57 @@ class Run:
                 sessions=sessions,
                 evidence=evidence,
                 console=self.console,
-                settings=self.options.settings,
+                options=self.options,
+                secrets=self.secrets,
                 log=self.log.bind(step_id=step.id, step_index=step.index, action=step.action.value),
-                extra_secrets=self.learned_secrets,
             )
-            with self.console.step(position[step.id], total, step.id, step.describe()):
+            with self.console.step(position[step.id], len(self.steps), step.id, step.describe()):
                 record.status = StepStatus.RUNNING
                 record.started = iso(utc_now())
                 record.finished = None
                 journal.save()
                 ctx.log.info("step_started", description=step.describe())
                 try:
-                    result = perform(ctx)
+                    result = _perform(ctx)
                 except KeyboardInterrupt:
-                    return self._stopped(
-                        journal,
-                        evidence,
-                        ctx,
-                        RunInterruptedError(
-                            f"The run was interrupted (Ctrl-C) during step {step.id!r}. Resume it with "
-                            "--resume to continue from that step."
-                        ),
+                    interrupted = RunInterruptedError(
+                        "The run was interrupted (Ctrl-C). Resume it with --resume to continue "
+                        "from this step."
                     )
+                    interrupted.step_id = step.id
+                    return self._stopped(journal, evidence, ctx, interrupted)
                 except RunError as exc:
                     return self._stopped(journal, evidence, ctx, exc)
-                except DnnRunbookError as exc:
-                    return self._stopped(journal, evidence, ctx, _as_step_failure(step, exc))
-                except Exception as exc:  # noqa: BLE001 - a crashed browser must still leave a journal
-                    return self._stopped(journal, evidence, ctx, _as_step_failure(step, exc))
-                record.status = result.status
-                record.finished = iso(utc_now())
-                record.message = self.redactor.redact(result.message)
-                record.notification = result.notification
-                journal.save()
-                ctx.log.info(
-                    "step_finished",
-                    status=result.status.value,
-                    message=record.message,
-                    notification=result.notification,
-                    duration_s=record.duration_s,
-                )
-                self.console.step_result(result.status.value, record.message)
-                evidence.refresh(eventlog.FILE_NAME, step.id)
-                evidence.refresh(JOURNAL_NAME, step.id)
+                self._finished(ctx, result)
+            if result.ends_run:
+                journal.close_remaining(result.message)
+                break
         journal.status = RunStatus.DONE
         return ExitCode.OK, None
 
+    def _finished(self, ctx: StepContext, result: ActionResult) -> None:
+        record = ctx.record
+        record.status = result.status
+        record.finished = iso(utc_now())
+        record.message = self.secrets.redact(result.message)
+        record.notification = result.notification
+        ctx.journal.save()
+        ctx.log.info(
+            "step_finished",
+            status=result.status.value,
+            message=record.message,
+            notification=result.notification,
+            duration_s=record.duration_s,
+        )
+        self.console.step_result(result.status.value, record.message)
+        _chain_run_files(ctx.evidence, ctx.step.id)
+
     def _stopped(
         self, journal: Journal, evidence: EvidenceRecorder, ctx: StepContext | None, error: RunError
-    ) -> tuple[int, str]:
+    ) -> tuple[ExitCode, str]:
         """Record why the run stops: the step's status, a failure screenshot, the journal."""
-        message = self.redactor.redact(str(error))
-        step_status, run_status = _FAILURE_STATUS.get(
+        message = self.secrets.redact(str(error))
+        step_status, run_status = _STOPPED_STATUS.get(
             error.exit_code, (StepStatus.FAILED, RunStatus.FAILED)
         )
         if ctx is not None:
@@ -393,72 +347,35 @@ class Run:
             ctx.log.error(
                 "step_stopped", status=step_status.value, error=message, kind=type(error).__name__
             )
-            evidence.refresh(eventlog.FILE_NAME, ctx.step.id)
+            evidence.refresh(EVENTS_NAME, ctx.step.id)
         journal.status = run_status
         journal.save()
-        self.console.step_result(step_status.value, message)
+        # The reason is printed once, at the end (see print_summary); here only the verdict.
+        self.console.step_result(step_status.value, "the run stops here; why is said below.")
         return error.exit_code, message
 
-    def _warn_about_window(self, journal: Journal) -> None:
-        limit = self.runbook.max_development_window
-        elapsed = development_window(journal)
-        if limit is None or elapsed is None or journal.development_removed or elapsed <= limit:
-            return
-        self.console.warn(
-            f"The production invoice has served as a Development license for "
-            f"{format_elapsed(elapsed)}, longer than max_development_window "
-            f"({format_duration(limit)}). DNN allows this only for a very short time: finish "
-            "the migration now."
-        )
-        self.log.warning(
-            "development_window_exceeded",
-            elapsed_s=round(elapsed.total_seconds(), 3),
-            limit_s=limit.total_seconds(),
-        )
 
-    def _summary(self, journal: Journal, run_dir: Path, error: str | None) -> None:
-        rows = [
-            SummaryRow(r.index, r.id, r.status.value, r.duration_s, r.message or "")
-            for r in journal.steps
-        ]
-        self.console.summary(rows, title=f"{self.runbook.name}: {journal.status.value}")
-        window = development_window(journal)
-        if window is not None:
-            limit = self.runbook.max_development_window
-            state = "closed" if journal.development_removed else "still open"
-            self.console.line(
-                f"Development license window: {format_elapsed(window)} ({state}"
-                + (f"; limit {format_duration(limit)})" if limit else ")")
-            )
-        if error:
-            self.console.error(error)
-        self.console.line(f"Evidence: {run_dir}")
+def run_runbook(runbook: Runbook, options: RunOptions, console: Console) -> RunOutcome:
+    """Run (or resume) ``runbook``; see :class:`Run`."""
+    return Run(runbook, options, console).execute()
 
 
-def development_window(journal: Journal) -> timedelta | None:
-    """How long the production invoice served as Development: from its activation to its
-    removal, or to now while it is still active; ``None`` if it never did."""
-    start = parse_iso(journal.development_activated)
-    if start is None:
-        return None
-    end = parse_iso(journal.development_removed) or utc_now()
-    return max(end - start, timedelta(0))
+def _perform(ctx: StepContext) -> ActionResult:
+    """The step's action, with the step attached to whatever it raises; an error that is not
+    a run's own (a crashed browser, a page error) becomes the step's failure."""
+    with step_context(ctx.step.id):
+        try:
+            return perform(ctx)
+        except RunError:
+            raise
+        except Exception as exc:
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StepFailedError(text) from exc
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def _as_step_failure(step: Step, exc: BaseException) -> RunError:
-    from dnn_runbook.exceptions import StepFailedError
-
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    failure = StepFailedError(f"Step {step.id!r} failed: {text}")
-    failure.__cause__ = exc
-    return failure
+def _chain_run_files(evidence: EvidenceRecorder, step_id: str | None) -> None:
+    """Chain the events as they are now (the journal is chained with every save)."""
+    evidence.refresh(EVENTS_NAME, step_id)
 
 
 def _failure_screenshot(ctx: StepContext) -> None:
@@ -467,11 +384,6 @@ def _failure_screenshot(ctx: StepContext) -> None:
     if server is None:
         return
     try:
-        ctx.screenshot(server, "failure")
+        ctx.on(server).screenshot("failure")
     except Exception as exc:  # noqa: BLE001 - evidence of a failure must not hide the failure
         ctx.log.warning("failure_screenshot_missed", error=str(exc))
-
-
-def run_runbook(runbook: Runbook, options: RunOptions, console: Console) -> RunOutcome:
-    """Run (or resume) ``runbook``; see :class:`Run`."""
-    return Run(runbook, options, console).execute()

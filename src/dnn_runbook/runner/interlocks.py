@@ -9,7 +9,7 @@ The rules:
 ``reachable-before-remove``
     Never remove a Production (or Staging, Test, Failover) license while the removing server
     shows "Connection to license server failed": the license would be deleted locally and its
-    activation not returned to the invoice (spec section 4, "deleted, service unreachable").
+    activation not returned to the invoice (``docs/dnn-ui.md`` section 6, "deleted, service unreachable").
     Development activations are unlimited, so losing one costs nothing: a firewalled server
     may drop its Development license.
 ``replacement-first``
@@ -28,43 +28,24 @@ The rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from dnn_runbook.exceptions import InterlockError
-from dnn_runbook.runbook import LicenseType
+from dnn_runbook.licenses import LicenseType
+from dnn_runbook.runner.views import ServerView, activated_row, is_type
 from pages import LicenseRow
 
-DEVELOPMENT = LicenseType.DEVELOPMENT.value
+__all__ = ["ServerView", "check_activation", "check_removal", "looks_at_other_servers"]
 
-
-@dataclass(frozen=True, slots=True)
-class ServerView:
-    """What the runner has just read on one server."""
-
-    name: str
-    rows: Sequence[LicenseRow]
-    licensing_reachable: bool
-
-
-def _is(row: LicenseRow, license_type: str) -> bool:
-    return row.license_type.strip().casefold() == license_type.casefold()
-
-
-def _holds(view: ServerView, invoice: str, *, license_type: str | None = None) -> bool:
-    return any(
-        row.activated
-        and row.invoice_number.strip() == invoice.strip()
-        and (license_type is None or _is(row, license_type))
-        for row in view.rows
-    )
+DEVELOPMENT = LicenseType.DEVELOPMENT
 
 
 def check_removal(
     server: ServerView, row: LicenseRow, others: Mapping[str, ServerView], *, masked_invoice: str
 ) -> None:
     """Raise :class:`InterlockError` unless removing ``row`` from ``server`` is safe."""
-    if not server.licensing_reachable and not _is(row, DEVELOPMENT):
+    development = is_type(row, DEVELOPMENT)
+    if not server.licensing_reachable and not development:
         raise InterlockError(
             "reachable-before-remove",
             f"{server.name} cannot reach the DNN licensing service (its About page says "
@@ -73,8 +54,8 @@ def check_removal(
             "DNS), then resume the run.",
         )
     invoice = row.invoice_number
-    if not _is(row, DEVELOPMENT):
-        holders = [name for name, view in others.items() if _holds(view, invoice)]
+    if not development:
+        holders = [name for name, view in others.items() if activated_row(view, invoice)]
         if not holders:
             raise InterlockError(
                 "replacement-first",
@@ -89,8 +70,9 @@ def check_removal(
         name
         for name, view in others.items()
         if any(
-            r.activated and r.invoice_number == invoice and not _is(r, DEVELOPMENT)
-            for r in view.rows
+            not is_type(held, DEVELOPMENT)
+            for held in view.rows
+            if held.activated and held.matches(invoice_number=invoice)
         )
     ]
     if not keeps_one and not elsewhere:
@@ -109,27 +91,26 @@ def looks_at_other_servers(license_type: LicenseType | None, *, removal: bool) -
     only when it is not Development (``single-activation``; Development activations are
     unlimited). The runner reads the other servers again only when this is true.
     """
-    return removal or license_type is not LicenseType.DEVELOPMENT
+    return removal or license_type is not DEVELOPMENT
 
 
 def check_activation(
     server_name: str,
-    license_type: str,
+    license_type: LicenseType,
     invoice: str,
     others: Mapping[str, ServerView],
     *,
     masked_invoice: str,
 ) -> None:
     """Raise :class:`InterlockError` unless activating ``license_type`` on the server is safe."""
-    if license_type.casefold() == DEVELOPMENT.casefold():
+    if not license_type.single_activation:
         return
-    holders = [
-        name for name, view in others.items() if _holds(view, invoice, license_type=license_type)
-    ]
+    holders = [name for name, view in others.items() if activated_row(view, invoice, license_type)]
     if holders:
         raise InterlockError(
             "single-activation",
             f"{', '.join(holders)} still holds the {license_type} license for invoice "
-            f"{masked_invoice}; it can be active on one server at a time. Remove it there first "
-            f"(the runbook's remove_license step), then resume.",
+            f"{masked_invoice}, so activating it on {server_name} would be refused: it can be "
+            "active on one server at a time. Remove it there first (the runbook's "
+            "remove_license step), then resume.",
         )

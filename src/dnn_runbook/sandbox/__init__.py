@@ -15,37 +15,52 @@ At start the old server holds an active Production license for the account's pro
 invoice (``sb.license_invoice``) and the new server holds none. Modules:
 
 - :mod:`.faults` the fault specs; :mod:`.catalogue` invoices and license types;
-  :mod:`.state` the shared truth and its history; :mod:`.keys` Server IDs and activation keys;
+  :mod:`.state` the shared truth and its history (:mod:`.records` its records);
+  :mod:`.outside` changes behind a run's back; :mod:`.keys` Server IDs and activation keys;
 - :mod:`.licensing` the licensing service; :mod:`.dnn_server` a DNN server (login, site page,
-  Persona Bar); :mod:`.about_api` its About panel API; :mod:`.personabar` the menu;
-  :mod:`.messages` the page's texts; :mod:`.markup`, ``templates/`` and ``static/`` the pages;
+  Persona Bar) with :mod:`.accounts` its users and sessions; :mod:`.about_api` its About
+  panel's API; :mod:`.personabar` the menu and :mod:`.personabar_services` the bar's own API;
+  :mod:`.messages` and :mod:`.resources` the page's texts;
+- the two front ends: :mod:`.frontend_dnn` (the default: a Persona Bar shell and an About
+  panel built from DNN's React components, bundled from ``frontend/`` into ``static/dnn/``)
+  and :mod:`.frontend_classic` (hand-made markup, ``templates/`` and ``static/``);
+  :mod:`.persona_bar_folder` a DNN install's own Persona Bar folder served instead of the
+  default front end's shell (``persona_bar_dir``); :mod:`.replay` a capture's markup with the
+  sandbox's behaviour behind it (``replay``);
 - :mod:`.server` uvicorn in a thread.
 """
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import httpx
-
-from dnn_runbook.exceptions import SandboxError
-from dnn_runbook.sandbox import dnn_server, licensing
+from dnn_runbook.exceptions import ReplayError, SandboxError
+from dnn_runbook.sandbox import dnn_server, licensing, outside
+from dnn_runbook.sandbox._start import (
+    SERVER_NAMES,
+    bind_ports,
+    check_answering,
+    known_values,
+    password,
+)
+from dnn_runbook.sandbox.accounts import UI_NAMES, DnnServerConfig, accounts_for
 from dnn_runbook.sandbox.catalogue import (
     ACCOUNT_EMAIL,
     PRODUCTION_INVOICE,
     LicenseType,
-    seed_invoices,
-    standard_invoices,
 )
 from dnn_runbook.sandbox.faults import KNOWN_SPECS, Faults, parse_runtime
 from dnn_runbook.sandbox.keys import KeySigner, server_id_for
-from dnn_runbook.sandbox.server import ServerThread, bind
+from dnn_runbook.sandbox.persona_bar_folder import checked_dir
+from dnn_runbook.sandbox.replay import ReplayProfile
+from dnn_runbook.sandbox.replay import describe as describe_replay
+from dnn_runbook.sandbox.server import ServerThread
 from dnn_runbook.sandbox.state import SandboxState, ServerIdentity
 
 __all__ = [
@@ -57,7 +72,6 @@ __all__ = [
     "ServerInfo",
 ]
 
-SERVER_NAMES = {"old": "WEB-OLD", "new": "WEB-NEW"}
 PORT_KEYS = ("old", "new", "licensing")
 MAX_SEED_LICENSES = 10_000
 
@@ -88,56 +102,6 @@ class LicensingInfo:
         return f"{self.url}/activation/request"
 
 
-def _password() -> str:
-    return secrets.token_urlsafe(12)
-
-
-def _spaced(text: str) -> bool:
-    return any(ch.isspace() for ch in text)
-
-
-def _known_values(
-    host_password: str | Mapping[str, str] | None,
-    license_email: str | None,
-    license_invoice: str | None,
-    seed_licenses: int,
-) -> tuple[str, str, dict[str, str]]:
-    """Check ``Sandbox.start``'s chosen secrets; return the email, invoice and passwords."""
-    if isinstance(host_password, str):
-        passwords = dict.fromkeys(SERVER_NAMES, host_password)
-    else:
-        passwords = dict(host_password or {})
-    unknown = sorted(set(passwords) - set(SERVER_NAMES))
-    if unknown:
-        raise SandboxError(
-            f"host_password may name the servers 'old' and 'new', got {', '.join(map(repr, unknown))}."
-        )
-    if any(not value for value in passwords.values()):
-        raise SandboxError("host_password must not be empty (got an empty password).")
-    email = ACCOUNT_EMAIL if license_email is None else license_email
-    if not email or _spaced(email) or "@" not in email:
-        raise SandboxError(
-            f"license_email must be an address with an @ and no white space (got one of "
-            f"{len(email)} characters)."
-        )
-    invoice = PRODUCTION_INVOICE if license_invoice is None else license_invoice
-    taken = set(standard_invoices(date.today())) | {
-        item.number for item in seed_invoices(seed_licenses, date.today())
-    }
-    taken.discard(PRODUCTION_INVOICE)
-    if not invoice or invoice != invoice.upper() or _spaced(invoice):
-        raise SandboxError(
-            "license_invoice must be a non-empty, upper-case invoice number without white space "
-            f"(got one of {len(invoice)} characters that is not)."
-        )
-    if invoice in taken:
-        raise SandboxError(
-            "license_invoice must not be another invoice of the catalogue (INV002-1 to "
-            "INV007-1, or a seeded INV1000-1 and up), but it is one; choose another number."
-        )
-    return email, invoice, passwords
-
-
 class Sandbox:
     """A running sandbox; make one with :meth:`start`, end it with :meth:`stop` (or ``with``)."""
 
@@ -150,15 +114,23 @@ class Sandbox:
         state: SandboxState,
         threads: list[ServerThread],
         evoq_version: str,
+        ui: str = "dnn",
         license_email: str = ACCOUNT_EMAIL,
         license_invoice: str = PRODUCTION_INVOICE,
+        persona_bar_dir: Path | None = None,
+        replaying: str | None = None,
     ) -> None:
+        #: What the servers replay ("replaying FILE (About panel states: ...)"), if anything.
+        self.replaying = replaying
         self.old = old
         self.new = new
         self.licensing = licensing
         self.evoq_version = evoq_version
+        self.ui = ui
         self.license_email = license_email
         self.license_invoice = license_invoice
+        #: The Persona Bar folder served instead of the sandbox's shell, or ``None``.
+        self.persona_bar_dir = persona_bar_dir
         self._state = state
         self._threads = threads
 
@@ -174,17 +146,23 @@ class Sandbox:
         *,
         faults: Iterable[str] = (),
         evoq_version: str = "9.1",
+        ui: str = "dnn",
         seed_licenses: int = 0,
         ports: Mapping[str, int | None] | None = None,
         host_password: str | Mapping[str, str] | None = None,
         license_email: str | None = None,
         license_invoice: str | None = None,
+        persona_bar_dir: Path | None = None,
+        replay: str | os.PathLike[str] | None = None,
     ) -> Sandbox:
         """Start the three services on 127.0.0.1 and return once all of them answer.
 
         Args:
             faults: fault specs in force from the start (see :mod:`.faults`).
             evoq_version: ``"9.1"`` (title "About") or ``"9.0"`` (title "Licensing").
+            ui: the front end: ``"dnn"``, the Persona Bar shell and an About panel built
+                from DNN's React components (the default), or ``"classic"``, the project's
+                own hand-made markup.
             seed_licenses: extra licenses of varied types to put on the old server.
             ports: ``{"old": N, "new": N, "licensing": N}``; a missing or ``None`` port is
                 chosen free.
@@ -194,6 +172,12 @@ class Sandbox:
                 ``licensing@example.com``).
             license_invoice: the production invoice number (default ``INV001-1``); upper
                 case, and not one of the catalogue's other numbers.
+            persona_bar_dir: a copy of ``DesktopModules/admin/Dnn.PersonaBar/`` from a DNN
+                install, served instead of the sandbox's own Persona Bar shell (the About
+                panel's module stays the sandbox's; see :mod:`.persona_bar_folder`); only with
+                the ``"dnn"`` front end.
+            replay: a capture file (``--capture``) whose markup both servers serve instead of
+                ``ui``'s, with the sandbox's behaviour behind it (:mod:`.replay`).
 
         Known, distinctive values let a test look for them in every artifact of a run.
 
@@ -202,35 +186,33 @@ class Sandbox:
             SandboxError: an argument is invalid, or a port is taken.
         """
         parsed = Faults.parse(list(faults))
+        profile = ReplayProfile.load(Path(replay)) if replay is not None else None
+        if ui not in UI_NAMES:
+            raise SandboxError(f"ui must be one of {', '.join(UI_NAMES)}, got {ui!r}.")
         if not re.fullmatch(r"\d+\.\d+", evoq_version):
             raise SandboxError(
                 f"evoq_version must look like '9.1' (major.minor), got {evoq_version!r}."
             )
+        if persona_bar_dir is not None:
+            if replay is not None:
+                raise ReplayError(
+                    "replay serves a capture's whole Persona Bar, so persona_bar_dir cannot be "
+                    "given with it; choose one."
+                )
+            if ui != "dnn":
+                raise SandboxError(
+                    f"persona_bar_dir needs the 'dnn' front end (DNN's shell loads the About "
+                    f"panel as a module), got ui={ui!r}; leave ui out or set it to 'dnn'."
+                )
+            persona_bar_dir = checked_dir(persona_bar_dir)
         if not 0 <= seed_licenses <= MAX_SEED_LICENSES:
             raise SandboxError(
                 f"seed_licenses must be between 0 and {MAX_SEED_LICENSES}, got {seed_licenses}."
             )
-        email, invoice, host_passwords = _known_values(
+        email, invoice, host_passwords = known_values(
             host_password, license_email, license_invoice, seed_licenses
         )
-        wanted = dict(ports or {})
-        unknown = sorted(set(wanted) - set(PORT_KEYS))
-        if unknown:
-            raise SandboxError(
-                f"ports may name {', '.join(PORT_KEYS)}, got {', '.join(map(repr, unknown))}."
-            )
-        sockets = []
-        try:
-            for key, what in (
-                ("old", "old DNN server"),
-                ("new", "new DNN server"),
-                ("licensing", "licensing service"),
-            ):
-                sockets.append(bind(wanted.get(key), what=what, option=f"--port-{key}"))
-        except SandboxError:
-            for sock in sockets:
-                sock.close()
-            raise
+        sockets = bind_ports(ports, PORT_KEYS)
         old_sock, new_sock, licensing_sock = sockets
         urls = {
             key: f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -248,27 +230,39 @@ class Sandbox:
         )
         signer = KeySigner()
         infos = {}
+        server_urls = {k: urls[k] for k in SERVER_NAMES}
         threads = [
             ServerThread(
-                licensing.create_app(state, signer, urls={k: urls[k] for k in SERVER_NAMES}),
+                licensing.create_app(
+                    state,
+                    signer,
+                    urls=server_urls,
+                    extra_routes=[outside.route(state, server_urls, production_invoice=invoice)],
+                ),
                 licensing_sock,
                 name="licensing",
             )
         ]
         for identity, sock in zip(identities, (old_sock, new_sock), strict=True):
             passwords = {
-                "host": host_passwords.get(identity.key) or _password(),
-                "admin": _password(),
+                "host": host_passwords.get(identity.key) or password(),
+                "admin": password(),
             }
-            config = dnn_server.DnnServerConfig(
+            config = DnnServerConfig(
                 identity=identity,
                 url=urls[identity.key],
                 licensing_url=urls["licensing"],
-                accounts=dnn_server.accounts_for(passwords),
+                accounts=accounts_for(passwords),
                 evoq_version=evoq_version,
+                ui="classic" if ui == "classic" else "dnn",
+                persona_bar_dir=persona_bar_dir,
             )
             threads.append(
-                ServerThread(dnn_server.create_app(config, state, signer), sock, name=identity.key)
+                ServerThread(
+                    dnn_server.create_app(config, state, signer, replay=profile),
+                    sock,
+                    name=identity.key,
+                )
             )
             infos[identity.key] = ServerInfo(
                 key=identity.key,
@@ -287,32 +281,20 @@ class Sandbox:
             state=state,
             threads=threads,
             evoq_version=evoq_version,
+            ui="replay" if profile is not None else ui,
             license_email=email,
             license_invoice=invoice,
+            persona_bar_dir=persona_bar_dir,
+            replaying=describe_replay(profile) if profile is not None else None,
         )
         try:
             for thread in threads:
                 thread.start()
-            sandbox._check_answering()
+            check_answering(sandbox.licensing.url, sandbox.old.url, sandbox.new.url)
         except BaseException:
             sandbox.stop()
             raise
         return sandbox
-
-    def _check_answering(self) -> None:
-        # Paths that no fault slows down or fails, so a sandbox started with faults starts fast.
-        with httpx.Client(trust_env=False, timeout=10) as client:
-            for url in (
-                f"{self.licensing.url}/_sandbox/state",
-                f"{self.old.url}{dnn_server.STATIC}/site.css",
-                f"{self.new.url}{dnn_server.STATIC}/site.css",
-            ):
-                try:
-                    client.get(url).raise_for_status()
-                except httpx.HTTPError as exc:
-                    raise SandboxError(
-                        f"The sandbox started but {url} did not answer: {exc}."
-                    ) from exc
 
     # -- running -----------------------------------------------------------------------------
 
@@ -359,6 +341,7 @@ class Sandbox:
             "DNN_LICENSE_EMAIL": self.license_email,
             "DNN_LICENSE_INVOICE": self.license_invoice,
             "DNN_LICENSING_URL": self.licensing.url,
+            "DNN_SITE_URL": self.new.url,  # no DNS to cut over: new stands for the public site
         }
 
     @property
@@ -378,6 +361,10 @@ class Sandbox:
         """Switch every fault off; the same as ``DELETE <licensing>/_sandbox/faults``."""
         self._state.set_faults(Faults())
 
+    def end_sessions(self) -> None:
+        """End every session on both servers now, as a site's session timeout would."""
+        self._state.end_sessions()
+
     def reset(self) -> None:
         """Back to the starting state (licenses, activations, start faults, a new history).
 
@@ -389,3 +376,24 @@ class Sandbox:
     def state(self) -> dict[str, Any]:
         """The truth as JSON; the same as ``GET <licensing>/_sandbox/state``."""
         return self._state.snapshot({"old": self.old.url, "new": self.new.url})
+
+    # -- changes behind a run's back: another administrator, DNN support (see .outside) -----
+
+    def add_license(self, server: str, license_type: str, invoice: str | None = None) -> None:
+        """Add and activate a license on ``server`` as its own About page would, recorded with
+        ``via: outside``; ``invoice`` defaults to the catalogue's of that type. Raises
+        SandboxError when the server or type is unknown or the licensing service refuses."""
+        kind = outside.parse_type(license_type)
+        outside.add_license(
+            self._state, server, kind, invoice, production_invoice=self.license_invoice
+        )
+
+    def remove_license(self, server: str, license_type: str, invoice: str | None = None) -> None:
+        """Remove ``server``'s license of that type, its activation returned, recorded with
+        ``via: outside``. Raises SandboxError when there is no such license."""
+        outside.remove_license(self._state, server, outside.parse_type(license_type), invoice)
+
+    def restore_activation(self, invoice: str | None = None) -> None:
+        """DNN support giving a lost activation back to ``invoice`` (default: the production
+        invoice). Raises SandboxError when no server holds that invoice's activation."""
+        outside.restore_activation(self._state, invoice or self.license_invoice)

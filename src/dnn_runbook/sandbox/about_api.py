@@ -41,7 +41,8 @@ class Reply:
 
 
 class _Firewall(httpx.AsyncBaseTransport):
-    """Blocks this server's calls to the licensing service while ``licensing-down`` says so."""
+    """Blocks this server's calls to the licensing service while ``licensing-down`` (or a
+    spent ``licensing-down-after``) says so."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport, state: SandboxState, key: str) -> None:
         self._inner = inner
@@ -49,7 +50,7 @@ class _Firewall(httpx.AsyncBaseTransport):
         self._key = key
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if not self._state.faults.licensing_reachable_from(self._key):
+        if not self._state.licensing_call_passes(self._key):
             raise httpx.ConnectError("connection refused by the firewall", request=request)
         return await self._inner.handle_async_request(request)
 
@@ -66,6 +67,10 @@ class LicensingClient:
             base_url=base_url,
             transport=_Firewall(httpx.AsyncHTTPTransport(), state, identity.key),
             timeout=LICENSING_TIMEOUT_SECONDS,
+            # A fresh connection per call: uvicorn closes an idle connection after 5 s, and a
+            # call that reuses one just as it closes fails with RemoteProtocolError, which
+            # would read as "licensing service unreachable" on a busy machine.
+            headers={"Connection": "close"},
             # A proxy from the environment must never see these loopback calls.
             trust_env=False,
         )
@@ -142,12 +147,14 @@ class AboutApi:
         client: LicensingClient,
         *,
         title: str,
+        request_key_url: str,
     ) -> None:
         self.state = state
         self.signer = signer
         self.identity = identity
         self.client = client
         self.title = title
+        self.request_key_url = request_key_url
 
     def _answer(self, message: str, severity: Severity) -> Response:
         return JSONResponse(
@@ -172,6 +179,8 @@ class AboutApi:
                 "title": self.title,
                 "serverName": self.identity.name,
                 "serverId": self.identity.server_id,
+                "requestKeyUrl": self.request_key_url,
+                "licenseTypes": [str(kind) for kind in LicenseType],
                 "licensingReachable": reachable,
                 "licenses": _rows(self.state, self.identity.key),
             }

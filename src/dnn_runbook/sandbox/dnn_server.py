@@ -1,12 +1,19 @@
 """One simulated DNN Evoq server: login, session, the site page, the Persona Bar and About.
 
-Routes (spec sections 2-4):
+Routes (``docs/dnn-ui.md`` lists the DNN facts behind them):
 
 ==============================================  =============================================
 ``/Login``, ``/?ctl=Login`` (GET, POST)          the DNN login module with its real ids
 ``/``                                            the site home page with the Persona Bar iframe
 ``/Logoff``                                      end the session
-``/DesktopModules/admin/Dnn.PersonaBar/...``     the Persona Bar document, its CSS and scripts
+``/DesktopModules/admin/Dnn.PersonaBar/...``     the Persona Bar: its document, scripts and the
+                                                 panels' modules (:mod:`.frontend_dnn`; from a
+                                                 DNN install's folder with
+                                                 :mod:`.persona_bar_folder`), or the classic
+                                                 front end (:mod:`.frontend_classic`), or a
+                                                 capture's markup (:mod:`.replay`)
+``/API/PersonaBar/<Service>/<Action>``           the bar's own services
+                                                 (:mod:`.personabar_services`)
 ``/API/PersonaBar/Licensing/<Action>``           the About panel's API (:mod:`.about_api`)
 ==============================================  =============================================
 """
@@ -15,134 +22,120 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
-import secrets
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from html import escape
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dnn_runbook.sandbox import messages
 from dnn_runbook.sandbox.about_api import AboutApi, LicensingClient
-from dnn_runbook.sandbox.catalogue import LicenseType
+from dnn_runbook.sandbox.accounts import (
+    DnnServerConfig,
+    Session,
+    Sessions,
+)
+from dnn_runbook.sandbox.frontend_classic import ClassicFrontEnd
+from dnn_runbook.sandbox.frontend_dnn import DnnFrontEnd
 from dnn_runbook.sandbox.keys import KeySigner
 from dnn_runbook.sandbox.markup import render, static_dir
-from dnn_runbook.sandbox.personabar import EDIT, MENU, menu_structure, render_menu
-from dnn_runbook.sandbox.state import SandboxState, ServerIdentity
+from dnn_runbook.sandbox.paths import PERSONA_BAR, STATIC, login_url
+from dnn_runbook.sandbox.persona_bar_folder import PersonaBarFolder
+from dnn_runbook.sandbox.personabar_services import PersonaBarServices, UserSettings
+from dnn_runbook.sandbox.replay import ReplayFrontEnd, ReplayProfile
+from dnn_runbook.sandbox.state import SandboxState
 
-PERSONA_BAR = "/DesktopModules/admin/Dnn.PersonaBar"
-STATIC = f"{PERSONA_BAR}/static"
-#: The Persona Bar's cache-busting build number (``?cdv=``), as an Evoq 9.1 build has one.
-BUILD_NUMBER = 207
 LOGIN_TARGET = "dnn$ctr$Login$Login_DNN$cmdLogin"
 USERNAME_FIELD = "dnn$ctr$Login$Login_DNN$txtUsername"
 PASSWORD_FIELD = "dnn$ctr$Login$Login_DNN$txtPassword"  # noqa: S105 - a field name
 REMEMBER_FIELD = "dnn$ctr$Login$Login_DNN$chkCookie"
+
+
+def _in_module(name: str, module: str) -> str:
+    """A control's id or field name as the login module with id ``module`` renders it
+    (``dnn$ctr412$Login$...``, ``dnn_ctr412_Login_...``); ``""`` is the standard page's."""
+    return name.replace("dnn$ctr$", f"dnn$ctr{module}$").replace("dnn_ctr_", f"dnn_ctr{module}_")
+
+
 REMEMBER_DAYS = 30
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
-    """A user who can log in; ``is_host`` is DNN's superuser flag."""
+#: The response header naming the server that answered (``WEB-OLD``, ``WEB-NEW``).
+SERVED_BY = "X-Served-By"
 
-    username: str
-    password: str = field(repr=False)
-    display_name: str
-    is_host: bool
+#: Paths that are static files on a real server: no fault slows them down.
+_ASSETS = (STATIC, *(f"{PERSONA_BAR}/{part}" for part in ("css/", "scripts/", "images/")))
+_ASSETS_LOWER = tuple(f"{PERSONA_BAR}/{part}".lower() for part in ("index.html", "modules/"))
 
 
-@dataclass(frozen=True, slots=True)
-class DnnServerConfig:
-    """Everything one DNN server needs to know about itself."""
+class _CaseInsensitive:
+    """ASGI middleware: ASP.NET matches routes in any letter case (DNN's own scripts call
+    ``API/personaBar/...``), Starlette only as written, so known paths are matched here."""
 
-    identity: ServerIdentity
-    url: str
-    licensing_url: str
-    accounts: tuple[Account, ...]
-    evoq_version: str = "9.1"
-
-    @property
-    def cookie_name(self) -> str:
-        """The session cookie's name.
-
-        Browsers share cookies between ports of one host, and both sandbox servers live on
-        127.0.0.1, whereas two real servers are two hosts: a per-server name keeps a login to
-        one server from replacing the session of the other.
-        """
-        port = self.url.rsplit(":", 1)[-1]
-        return f".DOTNETNUKE-{port}"
-
-    @property
-    def licensing_title(self) -> str:
-        """ "About" from Evoq 9.1 on, "Licensing" on 9.0 (resx ``nav_Licensing``)."""
-        major, _, minor = self.evoq_version.partition(".")
-        if (int(major), int(minor or 0)) < (9, 1):
-            return messages.PAGE_TITLE_EVOQ_90
-        return messages.PAGE_TITLE
-
-
-@dataclass(slots=True)
-class Session:
-    """A logged-in browser."""
-
-    account: Account
-    last_seen: float
-
-
-class Sessions:
-    """The server's sessions, keyed by the random token in the session cookie."""
-
-    def __init__(self, state: SandboxState) -> None:
-        self._state = state
-        self._sessions: dict[str, Session] = {}
-
-    def create(self, account: Account) -> str:
-        """Start a session for ``account``; return its token."""
-        token = secrets.token_urlsafe(32)
-        self._sessions[token] = Session(account, time.monotonic())
-        return token
-
-    def end(self, token: str | None) -> None:
-        """End the session ``token`` if there is one."""
-        if token:
-            self._sessions.pop(token, None)
-
-    def lookup(self, token: str | None) -> tuple[Session | None, bool]:
-        """Return ``(session, expired)``; an idle session ends after ``session-expiry``."""
-        session = self._sessions.get(token or "")
-        if session is None:
-            return None, False
-        expiry = self._state.faults.session_expiry
-        now = time.monotonic()
-        if expiry is not None and now - session.last_seen >= expiry:
-            del self._sessions[token or ""]
-            return None, True
-        session.last_seen = now
-        return session, False
-
-
-class _PagesSlow:
-    """ASGI middleware: the ``pages-slow`` fault delays every page and API call (not assets)."""
-
-    def __init__(self, app: ASGIApp, state: SandboxState) -> None:
+    def __init__(self, app: ASGIApp, paths: list[str]) -> None:
         self.app = app
-        self.state = state
+        self.paths = {path.lower(): path for path in paths}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith(STATIC):
-            delay = self.state.faults.pages_slow
+        if scope["type"] == "http":
+            canonical = self.paths.get(scope["path"].lower())
+            if canonical is not None and canonical != scope["path"]:
+                scope = {**scope, "path": canonical, "raw_path": canonical.encode()}
+        await self.app(scope, receive, send)
+
+
+class _Slow:
+    """ASGI middleware for two faults: ``pages-slow`` delays every page and API call,
+    ``api-slow`` every Persona Bar API call; neither delays a static file."""
+
+    def __init__(self, app: ASGIApp, state: SandboxState, *, static_document: bool) -> None:
+        self.app = app
+        self.state = state
+        self.static_document = static_document
+
+    def _is_asset(self, path: str) -> bool:
+        if path.startswith(_ASSETS):
+            return True
+        # The default front end's document and modules are files, as on IIS; the classic
+        # front end renders its document on the server, like a page.
+        return self.static_document and path.lower().startswith(_ASSETS_LOWER)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self._is_asset(scope["path"]):
+            faults = self.state.faults
+            delay = faults.pages_slow
+            if scope["path"].startswith("/API/"):
+                delay += faults.api_slow
             if delay:
                 await asyncio.sleep(delay)
         await self.app(scope, receive, send)
+
+
+class _ServedBy:
+    """ASGI middleware: every response names the server in ``X-Served-By``, as an IIS custom
+    response header set on each web server does, so a cut-over check can tell who answered."""
+
+    def __init__(self, app: ASGIApp, name: str) -> None:
+        self.app = app
+        self.header = (SERVED_BY.lower().encode(), name.encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def named(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), self.header]}
+            await send(message)
+
+        await self.app(scope, receive, named)
 
 
 def _safe_return_url(raw: str | None) -> str:
@@ -152,28 +145,41 @@ def _safe_return_url(raw: str | None) -> str:
     return "/"
 
 
-def _login_url(return_url: str = "/") -> str:
-    return f"/Login?returnurl={quote(return_url, safe='')}"
-
-
 async def _form(request: Request) -> dict[str, str]:
     # Parsed by hand: Starlette's form parser would need python-multipart for one simple form.
     fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
     return {name: values[-1] for name, values in fields.items()}
 
 
-def create_app(config: DnnServerConfig, state: SandboxState, signer: KeySigner) -> ASGIApp:
-    """Build the ASGI app of one DNN server."""
+def create_app(
+    config: DnnServerConfig,
+    state: SandboxState,
+    signer: KeySigner,
+    *,
+    replay: ReplayProfile | None = None,
+) -> ASGIApp:
+    """Build the ASGI app of one DNN server; ``replay`` serves a capture's markup instead of
+    the configured front end (:mod:`.replay`)."""
     sessions = Sessions(state)
     identity = config.identity
-    title = config.licensing_title
     holder: dict[str, AboutApi] = {}
+    user_settings = UserSettings()
+    services = PersonaBarServices(
+        licensing_title=config.licensing_title, user_settings=user_settings
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # The HTTP client belongs to this server's event loop, so it is made here.
         client = LicensingClient(config.licensing_url, state, identity)
-        holder["api"] = AboutApi(state, signer, identity, client, title=title)
+        holder["api"] = AboutApi(
+            state,
+            signer,
+            identity,
+            client,
+            title=config.licensing_title,
+            request_key_url=f"{config.licensing_url}/activation/request",
+        )
         try:
             yield
         finally:
@@ -182,7 +188,21 @@ def create_app(config: DnnServerConfig, state: SandboxState, signer: KeySigner) 
     def current(request: Request) -> tuple[Session | None, bool]:
         return sessions.lookup(request.cookies.get(config.cookie_name))
 
-    def login_page(request: Request, *, message: str = "", username: str = "") -> Response:
+    front: ClassicFrontEnd | DnnFrontEnd | ReplayFrontEnd
+    if replay is not None:
+        front = ReplayFrontEnd(config, replay, current, user_settings)
+    elif config.ui == "classic":
+        front = ClassicFrontEnd(config, current)
+    else:
+        front = DnnFrontEnd(
+            config,
+            user_settings,
+            PersonaBarFolder(config.persona_bar_dir) if config.persona_bar_dir else None,
+        )
+
+    def login_page(
+        request: Request, *, message: str = "", username: str = "", module: str = ""
+    ) -> Response:
         action = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         block = (
             '<div class="dnnFormMessage dnnFormValidationSummary" role="alert">'
@@ -190,32 +210,37 @@ def create_app(config: DnnServerConfig, state: SandboxState, signer: KeySigner) 
             if message
             else ""
         )
-        return HTMLResponse(
-            render(
-                "login.html",
-                raw={"message_block": block, "static": STATIC},
-                action=action,
-                username=username,
-                return_url=_safe_return_url(request.query_params.get("returnurl")),
-            )
+        page = render(
+            "login.html",
+            raw={"message_block": block, "static": STATIC},
+            action=action,
+            username=username,
+            return_url=_safe_return_url(request.query_params.get("returnurl")),
         )
+        return HTMLResponse(_in_module(page, module))
 
-    async def login_post(request: Request) -> Response:
+    async def login_post(request: Request, module: str = "") -> Response:
         form = await _form(request)
-        username = form.get(USERNAME_FIELD, "").strip()
-        if form.get("__EVENTTARGET") != LOGIN_TARGET:
-            return login_page(request, username=username)
-        password = form.get(PASSWORD_FIELD, "")
+        username = form.get(_in_module(USERNAME_FIELD, module), "").strip()
+        if form.get("__EVENTTARGET") != _in_module(LOGIN_TARGET, module):
+            return login_page(request, username=username, module=module)
+        password = form.get(_in_module(PASSWORD_FIELD, module), "")
         account = next(
             (a for a in config.accounts if a.username.casefold() == username.casefold()), None
         )
         if account is None or not hmac.compare_digest(account.password.encode(), password.encode()):
             state.record("login_failed", server=identity.key, detail={"username": username})
-            return login_page(request, message=messages.LOGIN_FAILED, username=username)
-        state.record("login", server=identity.key, detail={"username": account.username})
+            return login_page(
+                request, message=messages.LOGIN_FAILED, username=username, module=module
+            )
+        state.record(
+            "login",
+            server=identity.key,
+            detail={"username": account.username, "path": request.url.path},
+        )
         target = _safe_return_url(request.query_params.get("returnurl"))
         response = RedirectResponse(target, status_code=302)
-        remember = form.get(REMEMBER_FIELD) in ("on", "true", "1")
+        remember = form.get(_in_module(REMEMBER_FIELD, module)) in ("on", "true", "1")
         response.set_cookie(
             config.cookie_name,
             sessions.create(account),
@@ -226,48 +251,31 @@ def create_app(config: DnnServerConfig, state: SandboxState, signer: KeySigner) 
         return response
 
     async def login(request: Request) -> Response:
+        if state.faults.custom_login is not None:
+            # The site's login page moved (a custom login page): the standard one is gone.
+            return HTMLResponse("<h1>404 Not Found</h1>", status_code=404)
         if request.method == "POST":
             return await login_post(request)
         return login_page(request)
+
+    async def custom_login(request: Request, module: int) -> Response:
+        if request.method == "POST":
+            return await login_post(request, str(module))
+        return login_page(request, module=str(module))
 
     async def home(request: Request) -> Response:
         if request.query_params.get("ctl", "").casefold() == "login":
             return await login(request)
         session, expired = current(request)
         if expired:
-            response: Response = RedirectResponse(_login_url(request.url.path), status_code=302)
+            custom = state.faults.custom_login
+            to = login_url(request.url.path)
+            if custom is not None:
+                to = custom[0] + to.removeprefix("/Login")
+            response: Response = RedirectResponse(to, status_code=302)
             response.delete_cookie(config.cookie_name)
             return response
-        if session is None:
-            return HTMLResponse(
-                render(
-                    "home.html",
-                    raw={"static": STATIC, "settings": "null", "user_block": _anonymous()},
-                    server_name=identity.name,
-                )
-            )
-        account = session.account
-        settings = {
-            "isHost": account.is_host,
-            "isAdmin": True,
-            "userId": 1 if account.is_host else 2,
-            "buildNumber": str(BUILD_NUMBER),
-            "personaBarUrl": f"{PERSONA_BAR}/index.html?cdv={BUILD_NUMBER}",
-            "menuStructure": menu_structure(is_host=account.is_host, licensing_label=title),
-            "evoqVersion": config.evoq_version,
-        }
-        return HTMLResponse(
-            render(
-                "home.html",
-                raw={
-                    "static": STATIC,
-                    # The closing-tag escape keeps a "</script>" in a value inert.
-                    "settings": json.dumps(settings).replace("</", "<\\/"),
-                    "user_block": _user_block(account),
-                },
-                server_name=identity.name,
-            )
-        )
+        return front.site_page(request, session.account if session else None)
 
     async def logoff(request: Request) -> Response:
         sessions.end(request.cookies.get(config.cookie_name))
@@ -275,49 +283,11 @@ def create_app(config: DnnServerConfig, state: SandboxState, signer: KeySigner) 
         response.delete_cookie(config.cookie_name)
         return response
 
-    async def personabar_document(request: Request) -> Response:
-        session, _ = current(request)
-        if session is None:
-            return HTMLResponse(render("session_ended.html", login_url=_login_url()))
-        is_host = session.account.is_host
-        bar_settings = {
-            "api": "/API/PersonaBar/Licensing/",
-            "loginUrl": _login_url(),
-            "licensingTitle": title,
-            "serverName": identity.name,
-            "requestKeyUrl": f"{config.licensing_url}/activation/request",
-            "licenseTypes": [str(kind) for kind in LicenseType],
-            "messages": {
-                "emptyState": messages.EMPTY_STATE,
-                "emptyStateHint": messages.EMPTY_STATE_HINT,
-                "cannotReach": messages.CANNOT_REACH_ON_LOAD,
-                "confirmDelete": "Are you sure you want to delete this license?",
-                "required": messages.FIELD_REQUIRED,
-                "unknown": messages.UNKNOWN,
-            },
-        }
-        return HTMLResponse(
-            render(
-                "personabar.html",
-                raw={
-                    "static": STATIC,
-                    "menu": "".join(
-                        render_menu(top, is_host=is_host, licensing_label=title) for top in MENU
-                    ),
-                    "edit_menu": render_menu(EDIT, is_host=is_host),
-                    "settings": json.dumps(bar_settings).replace("</", "<\\/"),
-                },
-                build=BUILD_NUMBER,
-            )
-        )
-
     def api(action: str) -> Callable[[Request], Awaitable[Response]]:
         async def handler(request: Request) -> Response:
             session, _ = current(request)
             if session is None:
-                return JSONResponse(
-                    {"message": "Your session has ended. Log in again."}, status_code=401
-                )
+                return _session_ended()
             if not session.account.is_host:
                 return JSONResponse(
                     {"message": "Only a superuser may manage licenses."}, status_code=403
@@ -328,36 +298,70 @@ def create_app(config: DnnServerConfig, state: SandboxState, signer: KeySigner) 
 
         return handler
 
+    def bar_api(
+        action: Callable[[Request, str], Awaitable[Response]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def handler(request: Request) -> Response:
+            session, _ = current(request)
+            if session is None:
+                return _session_ended()
+            return await action(request, session.account.username)
+
+        return handler
+
+    licensing_api = "/API/PersonaBar/Licensing"
     routes = [
         Route("/", home, methods=["GET", "POST"]),
         Route("/Login", login, methods=["GET", "POST"]),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/Logoff", logoff),
-        Route(f"{PERSONA_BAR}/index.html", personabar_document),
-        Route("/API/PersonaBar/Licensing/GetLicenses", api("get_licenses")),
-        Route("/API/PersonaBar/Licensing/AddLicense", api("add_license"), methods=["POST"]),
-        Route("/API/PersonaBar/Licensing/DeleteLicense", api("delete_license"), methods=["POST"]),
-        Route("/API/PersonaBar/Licensing/RenewLicense", api("renew_license"), methods=["POST"]),
-        Route("/API/PersonaBar/Licensing/ActivateManual", api("activate_manual"), methods=["POST"]),
+        Route(f"{licensing_api}/GetLicenses", api("get_licenses")),
+        Route(f"{licensing_api}/AddLicense", api("add_license"), methods=["POST"]),
+        Route(f"{licensing_api}/DeleteLicense", api("delete_license"), methods=["POST"]),
+        Route(f"{licensing_api}/RenewLicense", api("renew_license"), methods=["POST"]),
+        Route(f"{licensing_api}/ActivateManual", api("activate_manual"), methods=["POST"]),
+        Route("/API/PersonaBar/Localization/GetTable", bar_api(services.get_table)),
+        Route(
+            "/API/PersonaBar/UserSettings/UpdateUserSettings",
+            bar_api(services.update_user_settings),
+            methods=["POST"],
+        ),
+        Route("/API/PersonaBar/ServerSummary/GetUpdateLink", bar_api(services.get_update_link)),
+        Route("/API/PersonaBar/MenuExtensions/GetExtensions", bar_api(services.get_extensions)),
+        # Before the front end's routes: a Persona Bar folder given at run time is served
+        # whole, and the sandbox's own assets live below it.
         Mount(STATIC, app=StaticFiles(directory=static_dir())),
+        *front.routes(),
     ]
-    return _PagesSlow(Starlette(routes=routes, lifespan=lifespan), state)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    api_paths = [route.path for route in routes if isinstance(route, Route)]
+    inner = _CustomLogin(_CaseInsensitive(app, api_paths), state, custom_login)
+    slow = _Slow(inner, state, static_document=config.ui == "dnn")
+    return _ServedBy(slow, identity.name)
 
 
-def _anonymous() -> str:
-    return '<a class="login-link" href="/Login?returnurl=%2f">Login</a>'
+class _CustomLogin:
+    """ASGI middleware for the ``custom-login=PATH:N`` fault: the login page at PATH, hosting
+    the login module with id N. A fault, not a route, because it can be switched at run time."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        state: SandboxState,
+        page: Callable[[Request, int], Awaitable[Response]],
+    ) -> None:
+        self.app = app
+        self.state = state
+        self.page = page
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        custom = self.state.faults.custom_login if scope["type"] == "http" else None
+        if custom is not None and scope["path"].casefold() == custom[0].casefold():
+            response = await self.page(Request(scope, receive), custom[1])
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
-def _user_block(account: Account) -> str:
-    return (
-        f'<span class="user-name">{escape(account.display_name)}</span> '
-        '<a class="logoff-link" href="/Logoff">Logout</a>'
-    )
-
-
-def accounts_for(passwords: Mapping[str, str]) -> tuple[Account, ...]:
-    """The two accounts of every sandbox server: the host (superuser) and a non-host admin."""
-    return (
-        Account("host", passwords["host"], "Host Account", is_host=True),
-        Account("admin", passwords["admin"], "Site Administrator", is_host=False),
-    )
+def _session_ended() -> Response:
+    return JSONResponse({"message": "Your session has ended. Log in again."}, status_code=401)

@@ -8,9 +8,18 @@ A spec is a short string, the same on the command line (``--fault SPEC``), in
 ``licensing-down:old``      the old server cannot reach it (the firewall case); also ``:new``
 ``licensing-slow=SECONDS``  every call to the licensing service answers that much later
 ``licensing-flaky=FRACTION`` that fraction of licensing calls fail (HTTP 503)
+``licensing-down-after=N``  the DNN servers' first N calls to the licensing service (counted
+                            from when the fault is put in force) go through, every later
+                            one finds it unreachable
 ``pages-slow=SECONDS``      every DNN page and API call answers that much later
+``api-slow=SECONDS``        every Persona Bar API call (the resource strings included) answers
+                            that much later; pages and static files do not
 ``session-expiry=SECONDS``  a DNN session ends after that many idle seconds (0: at once)
 ``old-unlicensed``          the old server starts without its Production license
+``custom-login=PATH:N``     both servers serve their login page at PATH only, as a custom
+                            login page hosting the login module with id N (its controls are
+                            ``dnn_ctrN_Login_Login_DNN_*``); ``/Login`` and ``/?ctl=Login``
+                            answer 404
 ==========================  ===========================================================
 """
 
@@ -18,6 +27,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -32,13 +42,18 @@ KNOWN_SPECS = (
     "licensing-down:new",
     "licensing-slow=SECONDS",
     "licensing-flaky=FRACTION",
+    "licensing-down-after=N",
     "pages-slow=SECONDS",
+    "api-slow=SECONDS",
     "session-expiry=SECONDS",
     "old-unlicensed",
+    "custom-login=PATH:N",
 )
 
 #: A delay longer than this is surely a typo (milliseconds given as seconds).
 MAX_DELAY_SECONDS = 600.0
+#: More calls than this before the service goes away is surely a typo.
+MAX_CALLS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +63,14 @@ class Faults:
     licensing_down: frozenset[str] = frozenset()
     licensing_slow: float = 0.0
     licensing_flaky: float = 0.0
+    #: After this many calls to the licensing service it goes away; ``None``: it stays.
+    licensing_down_after: int | None = None
     pages_slow: float = 0.0
+    api_slow: float = 0.0
     session_expiry: float | None = None
     old_unlicensed: bool = False
+    #: ``(path, module id)`` of a custom login page, the only one the servers serve.
+    custom_login: tuple[str, int] | None = None
 
     @classmethod
     def parse(cls, specs: Iterable[str]) -> Faults:
@@ -81,12 +101,18 @@ class Faults:
             out.append(f"licensing-slow={self.licensing_slow:g}")
         if self.licensing_flaky:
             out.append(f"licensing-flaky={self.licensing_flaky:g}")
+        if self.licensing_down_after is not None:
+            out.append(f"licensing-down-after={self.licensing_down_after}")
         if self.pages_slow:
             out.append(f"pages-slow={self.pages_slow:g}")
+        if self.api_slow:
+            out.append(f"api-slow={self.api_slow:g}")
         if self.session_expiry is not None:
             out.append(f"session-expiry={self.session_expiry:g}")
         if self.old_unlicensed:
             out.append("old-unlicensed")
+        if self.custom_login is not None:
+            out.append(f"custom-login={self.custom_login[0]}:{self.custom_login[1]}")
         return out
 
     def licensing_reachable_from(self, server_key: str) -> bool:
@@ -117,6 +143,16 @@ def _number(spec: str, name: str, raw: str, *, upper: float, unit: str) -> float
     return value
 
 
+def _count(spec: str, name: str, raw: str) -> int:
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_CALLS:
+        raise FaultSpecError(
+            f"Fault spec {spec!r}: the value of {name!r} must be a whole number of calls "
+            f"between 0 and {MAX_CALLS}, got {raw!r}."
+        )
+    return int(text)
+
+
 def _apply(faults: Faults, spec: object) -> Faults:
     if not isinstance(spec, str):
         raise FaultSpecError(
@@ -139,6 +175,8 @@ def _apply(faults: Faults, spec: object) -> Faults:
     name, sep, raw = text.partition("=")
     if not sep:
         raise _unknown(spec)
+    if name == "custom-login":
+        return replace(faults, custom_login=_custom_login(spec, raw))
     if name == "licensing-slow":
         return replace(
             faults,
@@ -149,9 +187,15 @@ def _apply(faults: Faults, spec: object) -> Faults:
             faults,
             licensing_flaky=_number(spec, name, raw, upper=1.0, unit="the calls (a fraction)"),
         )
+    if name == "licensing-down-after":
+        return replace(faults, licensing_down_after=_count(spec, name, raw))
     if name == "pages-slow":
         return replace(
             faults, pages_slow=_number(spec, name, raw, upper=MAX_DELAY_SECONDS, unit="seconds")
+        )
+    if name == "api-slow":
+        return replace(
+            faults, api_slow=_number(spec, name, raw, upper=MAX_DELAY_SECONDS, unit="seconds")
         )
     if name == "session-expiry":
         return replace(
@@ -159,6 +203,23 @@ def _apply(faults: Faults, spec: object) -> Faults:
             session_expiry=_number(spec, name, raw, upper=float(10**9), unit="seconds"),
         )
     raise _unknown(spec)
+
+
+_LOGIN_PATH = re.compile(r"/[A-Za-z0-9._~/-]*")
+
+
+def _custom_login(spec: str, raw: str) -> tuple[str, int]:
+    path, sep, module = raw.rpartition(":")
+    if not sep or not _LOGIN_PATH.fullmatch(path) or not module.isdigit() or len(module) > 9:
+        raise FaultSpecError(
+            f"Fault spec {spec!r}: 'custom-login=' takes a path starting with / and a module "
+            f"id, such as 'custom-login=/sign-in:412', got {raw!r}."
+        )
+    if path.casefold() == "/login":
+        raise FaultSpecError(
+            f"Fault spec {spec!r}: a custom login page must be at another path than /Login."
+        )
+    return path, int(module)
 
 
 def parse_runtime(specs: object) -> Faults:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
@@ -161,7 +161,12 @@ def activate(
 
 
 def deactivate(
-    state: SandboxState, *, server_id: str, invoice_number: str, license_type: LicenseType | None
+    state: SandboxState,
+    *,
+    server_id: str,
+    invoice_number: str,
+    license_type: LicenseType | None,
+    how: str | None = None,
 ) -> bool:
     """Give the activation back to the invoice; ``False`` when there was none to give back.
 
@@ -178,6 +183,7 @@ def deactivate(
             server=server.key if server else None,
             license_type=license_type,
             invoice=invoice_number,
+            detail={"how": how} if how is not None else None,
         )
         return returned
 
@@ -240,8 +246,10 @@ def create_app(
     signer: KeySigner,
     *,
     urls: Mapping[str, str],
+    extra_routes: Sequence[Route] = (),
 ) -> ASGIApp:
-    """Build the licensing service's ASGI app over the shared ``state``."""
+    """Build the licensing service's ASGI app over the shared ``state``, with ``extra_routes``
+    (the truth API's changes, which need this module's rules)."""
 
     async def status(request: Request) -> Response:
         return JSONResponse({"ok": True})
@@ -335,6 +343,7 @@ def create_app(
             Route("/activation/request", request_page, methods=["GET", "POST"]),
             Route("/_sandbox/state", sandbox_state),
             Route("/_sandbox/faults", sandbox_faults, methods=["POST", "DELETE"]),
+            *extra_routes,
             Route("/_sandbox/reset", sandbox_reset, methods=["POST"]),
         ]
     )

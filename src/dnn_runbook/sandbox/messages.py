@@ -56,6 +56,7 @@ MANUAL_KEY_INVALID = (
     "server's Server ID."
 )
 FIELD_REQUIRED = "{field} is required."
+CONFIRM_DELETE = "Are you sure you want to delete this license?"
 
 
 def format_date(day: date) -> str:

@@ -1,7 +1,8 @@
-"""The Persona Bar's menu, as Evoq 9.1 shows it to a superuser (spec section 3).
+"""The Persona Bar's menu, as Evoq 9.1 shows it to a superuser (``docs/dnn-ui.md``).
 
-The menu is rendered on the server into the iframe document, so it is complete the moment the
-document is: no flash of an empty bar, nothing to wait for.
+:func:`menu_structure` is what the site page publishes in ``personaBarSettings.menuStructure``,
+for the shell to draw in the browser (the default front end); :func:`render_menu` draws it on
+the server for the classic front end, where it is complete the moment the document is.
 """
 
 from __future__ import annotations
@@ -137,25 +138,62 @@ def render_menu(top: TopLevel, *, is_host: bool, licensing_label: str = "About")
     )
 
 
+def _menu_item(
+    identifier: str, display_name: str, *, path: str = "", module: str = "", children: list[Any]
+) -> dict[str, Any]:
+    # The keys of DNN's MenuItem (Dnn.PersonaBar.Library/Model/MenuItem.cs), as the shell reads
+    # them from personaBarSettings.menuStructure.
+    return {
+        "Identifier": identifier,
+        "ModuleName": module,
+        "FolderName": "",
+        "ResourceKey": f"nav_{module or identifier}",
+        "DisplayName": display_name,
+        "Path": path,
+        "Link": "",
+        "CssClass": "",
+        "IconFile": "",
+        "Settings": "",
+        "Children": children,
+    }
+
+
 def menu_structure(*, is_host: bool, licensing_label: str = "About") -> dict[str, Any]:
-    """The ``menuStructure`` of ``window.personaBarSettings``, as the real bar publishes it."""
+    """The ``menuStructure`` of ``window.personaBarSettings``, as DNN publishes it.
+
+    A top-level item has an empty ``Path`` (clicking it opens its first child); a child's
+    ``Path`` names its panel (``Licensing`` makes ``#Licensing-panel``) and, with its
+    identifier, its module folder (``modules/Dnn.Licensing/``).
+    """
     return {
         "MenuItems": [
-            {
-                "Identifier": top.identifier,
-                "Path": top.identifier,
-                "Text": top.label,
-                "Children": [
-                    {
-                        "Identifier": item.identifier,
-                        "Path": item.path,
-                        "ModuleName": item.path,
-                        "Text": _label(item, licensing_label),
-                    }
+            _menu_item(
+                top.identifier,
+                top.label,
+                children=[
+                    _menu_item(
+                        item.identifier,
+                        _label(item, licensing_label),
+                        path=item.path,
+                        module=item.path,
+                        children=[],
+                    )
                     for column in visible_items(top, is_host=is_host)
                     for item in column
                 ],
-            }
-            for top in (*MENU, EDIT)
+            )
+            for top in MENU
         ]
+        # DNN's Edit button switches the page to edit mode; it has no hover menu.
+        + [_menu_item(EDIT.identifier, EDIT.label, children=[])]
     }
+
+
+def display_name(path: str, *, licensing_label: str = "About") -> str | None:
+    """The menu label of the panel whose ``data-path`` is ``path``, or ``None``."""
+    for top in (*MENU, EDIT):
+        for column in top.columns:
+            for item in column:
+                if item.path.casefold() == path.casefold():
+                    return _label(item, licensing_label)
+    return None

@@ -6,6 +6,7 @@ port is reported) at once; uvicorn then serves on that socket in its own event l
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import threading
@@ -63,9 +64,13 @@ class ServerThread:
             timeout_graceful_shutdown=int(STOP_TIMEOUT_SECONDS),
         )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name=f"sandbox-{name}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._serve, name=f"sandbox-{name}", daemon=True)
+
+    def _serve(self) -> None:
+        try:
+            self._server.run(sockets=[self._sock])
+        finally:
+            _join_orphaned_workers()
 
     @property
     def url(self) -> str:
@@ -112,3 +117,18 @@ class ServerThread:
             self.join()
         else:
             self._sock.close()
+
+
+def _join_orphaned_workers() -> None:
+    """Wait for the thread-pool workers whose event loop has closed.
+
+    Starlette runs synchronous endpoints in AnyIO's worker threads. When a server's loop ends,
+    AnyIO tells its workers to stop but does not wait for them, so a stopped sandbox would leave
+    threads behind for a moment; the server's thread waits for them here, so that a stopped
+    sandbox has really stopped.
+    """
+    for thread in threading.enumerate():
+        loop = getattr(thread, "loop", None)
+        orphaned = isinstance(loop, asyncio.AbstractEventLoop) and loop.is_closed()
+        if orphaned and thread is not threading.current_thread():
+            thread.join(STOP_TIMEOUT_SECONDS)

@@ -12,9 +12,10 @@ state's lock; compound rules (check, then change) hold :attr:`SandboxState.lock`
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dnn_runbook.sandbox.catalogue import (
@@ -26,82 +27,9 @@ from dnn_runbook.sandbox.catalogue import (
     standard_invoices,
 )
 from dnn_runbook.sandbox.faults import Faults
+from dnn_runbook.sandbox.records import Activation, Event, License, ServerIdentity, utc_now
 
-
-@dataclass(frozen=True, slots=True)
-class ServerIdentity:
-    """Who a DNN server is: its key (``old``/``new``), Web Server name and Server ID."""
-
-    key: str
-    name: str
-    server_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class License:
-    """One row of a DNN server's license table."""
-
-    id: int
-    license_type: LicenseType
-    invoice: str
-    email: str = field(repr=False)
-    web_server: str
-    expires: date
-    activated: bool
-    activated_at: datetime
-    #: ``seed`` (there at start), ``automatic`` or ``manual`` (how it was activated).
-    via: str
-
-    def as_json(self) -> dict[str, Any]:
-        """The license for the state view (no email: the view never shows one)."""
-        return {
-            "id": self.id,
-            "type": str(self.license_type),
-            "invoice": self.invoice,
-            "web_server": self.web_server,
-            "activated": self.activated,
-            "expires": self.expires.isoformat(),
-            "activated_at": self.activated_at.isoformat(),
-            "via": self.via,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Activation:
-    """A single-activation invoice (Production, Staging, ...) held by one server."""
-
-    invoice: str
-    license_type: LicenseType
-    server_id: str
-    since: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One entry of the history."""
-
-    at: datetime
-    kind: str
-    server: str | None = None
-    license_type: str | None = None
-    invoice: str | None = None
-    detail: Mapping[str, Any] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        """The event as plain JSON."""
-        return {
-            "at": self.at.isoformat(),
-            "kind": self.kind,
-            "server": self.server,
-            "type": self.license_type,
-            "invoice": self.invoice,
-            **dict(self.detail),
-        }
-
-
-def utc_now() -> datetime:
-    """The current time in UTC, the only clock the history uses."""
-    return datetime.now(UTC)
+__all__ = ["Activation", "Event", "License", "SandboxState", "ServerIdentity", "utc_now"]
 
 
 class SandboxState:
@@ -130,6 +58,9 @@ class SandboxState:
         self._used_key_nonces: dict[str, set[str]] = {}
         self._history: list[Event] = []
         self._next_id = 1
+        self._sessions_ended_at = float("-inf")
+        #: The DNN servers' calls to the licensing service since the faults were last set.
+        self._licensing_calls = 0
         self.reset(initial=True)
 
     # -- set-up -------------------------------------------------------------------------------
@@ -140,6 +71,7 @@ class SandboxState:
             now = utc_now()
             today = date.today()
             self._faults = self._start_faults
+            self._licensing_calls = 0
             self._licenses = {key: [] for key in self._servers}
             self._invoices = standard_invoices(
                 today, email=self._email, production_invoice=self._production_invoice
@@ -193,7 +125,37 @@ class SandboxState:
         """Put ``faults`` in force, replacing the previous set, and record it."""
         with self.lock:
             self._faults = faults
+            self._licensing_calls = 0
             self.record("faults_changed", detail={"faults": faults.specs()})
+
+    @property
+    def sessions_ended_at(self) -> float:
+        """When :meth:`end_sessions` last ran (``time.monotonic()``), else minus infinity."""
+        with self.lock:
+            return self._sessions_ended_at
+
+    def end_sessions(self) -> None:
+        """End every session on every server now, as a site's session timeout does, and record it."""
+        with self.lock:
+            self._sessions_ended_at = time.monotonic()
+            self.record("sessions_ended")
+
+    def licensing_call_passes(self, key: str) -> bool:
+        """Count one call of DNN server ``key`` to the licensing service; ``False`` when the
+        service is gone for it (``licensing-down`` for that server, or ``licensing-down-after``
+        spent). The call that finds it gone first is recorded in the history."""
+        with self.lock:
+            if not self._faults.licensing_reachable_from(key):
+                return False
+            limit = self._faults.licensing_down_after
+            if limit is None:
+                return True
+            self._licensing_calls += 1
+            if self._licensing_calls <= limit:
+                return True
+            if self._licensing_calls == limit + 1:
+                self.record("licensing_went_down", server=key, detail={"after_calls": limit})
+            return False
 
     # -- a DNN server's license table ------------------------------------------------------
 
@@ -240,8 +202,11 @@ class SandboxState:
         with self.lock:
             return next((row for row in self._licenses[key] if row.id == license_id), None)
 
-    def remove_license(self, key: str, license_id: int, *, activation_returned: bool) -> None:
-        """Delete row ``license_id`` from server ``key`` and record whether its activation went back."""
+    def remove_license(
+        self, key: str, license_id: int, *, activation_returned: bool, via: str | None = None
+    ) -> None:
+        """Delete row ``license_id`` from server ``key`` and record whether its activation went
+        back (and ``via``, when the removal was not the server's own About page's)."""
         with self.lock:
             row = self.find_license(key, license_id)
             if row is None:
@@ -252,7 +217,10 @@ class SandboxState:
                 server=key,
                 license_type=row.license_type,
                 invoice=row.invoice,
-                detail={"activation_returned": activation_returned},
+                detail={
+                    "activation_returned": activation_returned,
+                    **({"via": via} if via is not None else {}),
+                },
             )
 
     def renew_license(self, key: str, license_id: int, expires: date) -> None:

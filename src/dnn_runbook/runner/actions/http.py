@@ -6,11 +6,11 @@ import time
 
 import httpx
 
+from dnn_runbook.evidence.journal import StepStatus
 from dnn_runbook.exceptions import StepFailedError
 from dnn_runbook.runbook import WaitHttpStep
 from dnn_runbook.runner.actions.result import ActionResult
 from dnn_runbook.runner.context import StepContext
-from dnn_runbook.runner.journal import StepStatus
 
 
 def _check(client: httpx.Client, step: WaitHttpStep) -> str | None:
@@ -45,7 +45,7 @@ def wait(ctx: StepContext, step: WaitHttpStep) -> ActionResult:
                 )
             if time.monotonic() + interval > deadline:
                 raise StepFailedError(
-                    f"Step {step.id!r}: {step.url} did not answer HTTP {step.expect_status} within "
+                    f"{step.url} did not answer HTTP {step.expect_status} within "
                     f"{step.timeout}; the last answer was {seen}. Check the cut-over, then resume."
                 )
-            ctx.settings.sleep(interval)
+            ctx.wait(interval)

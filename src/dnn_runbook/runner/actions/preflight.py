@@ -12,7 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dnn_runbook.exceptions import PageError, PreflightRefusedError, StepFailedError
+from dnn_runbook.evidence.journal import StepStatus
+from dnn_runbook.exceptions import (
+    PageError,
+    PreflightRefusedError,
+    ServerAccessError,
+    StepFailedError,
+)
 from dnn_runbook.runbook import (
     Activation,
     AddLicenseStep,
@@ -21,10 +27,10 @@ from dnn_runbook.runbook import (
     RemoveLicenseStep,
     Runbook,
 )
+from dnn_runbook.runner import endstate
 from dnn_runbook.runner.actions.result import ActionResult
 from dnn_runbook.runner.context import StepContext
-from dnn_runbook.runner.interlocks import ServerView
-from dnn_runbook.runner.journal import StepStatus
+from dnn_runbook.runner.views import ServerView, is_type, types_held
 
 
 @dataclass(slots=True)
@@ -67,21 +73,14 @@ def expectations(runbook: Runbook, step: PreflightStep | None) -> dict[str, Star
     return result
 
 
-def _types_held(view: ServerView, invoice: str) -> set[LicenseType]:
-    found: set[LicenseType] = set()
-    for row in view.rows:
-        if row.invoice_number.strip() != invoice.strip():
-            continue
-        try:
-            found.add(LicenseType.parse(row.license_type))
-        except ValueError:
-            continue
-    return found
-
-
 def _words(types: set[LicenseType] | tuple[LicenseType, ...]) -> str:
     names = sorted(str(t) for t in types)
     return ", ".join(names) if names else "no license"
+
+
+def as_sentence(text: str) -> str:
+    """``text`` ended with a full stop unless it already ends a sentence."""
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def problems_with(
@@ -95,8 +94,7 @@ def problems_with(
             "license server failed'): open the web server's firewall to the licensing service, "
             "or use manual activation."
         )
-    held = _types_held(view, invoice)
-    all_types = {row.license_type for row in view.rows}
+    held = types_held(view, invoice)
     if expected.exactly is not None and held != set(expected.exactly):
         found.append(
             f"{name} was expected to hold {_words(expected.exactly)} for invoice {masked} but holds "
@@ -108,7 +106,7 @@ def problems_with(
             f"{name} must hold the {_words(missing)} license for invoice {masked} that the runbook "
             f"removes later, but holds {_words(held)}."
         )
-    clashing = {t for t in expected.must_not_hold if str(t) in all_types}
+    clashing = {t for t in expected.must_not_hold if any(is_type(row, t) for row in view.rows)}
     if clashing:
         found.append(
             f"{name} already holds a {_words(clashing)} license, which the runbook adds later: a "
@@ -121,32 +119,53 @@ def run(ctx: StepContext, step: PreflightStep) -> ActionResult:
     """Log in everywhere, record each table, and refuse to go on if anything is off."""
     wanted: Mapping[str, StartExpectation] = expectations(ctx.runbook, step)
     problems: list[str] = []
+    unusable: list[str] = []
     summaries: list[str] = []
+    invoice, masked = step.invoice.reveal(), step.invoice.masked()
+    views: dict[str, ServerView] = {}
     for spec in step.servers:
+        server = ctx.on(spec)
         try:
-            view = ctx.view(spec)
-        except (PageError, StepFailedError) as exc:
-            problems.append(f"{spec.name} ({spec.url}) could not be read: {exc}")
+            view = server.view()
+        except ServerAccessError as exc:
+            # Its own sentence and advice: no state of the servers would cure it.
+            unusable.append(str(exc))
             continue
-        ctx.screenshot(spec, spec.name)
+        except (PageError, StepFailedError) as exc:
+            problems.append(f"{spec.name} ({spec.url}) could not be read: {as_sentence(str(exc))}")
+            continue
+        server.screenshot(spec.name)
+        views[spec.name] = view
         if not view.licensing_reachable and not wanted[spec.name].needs_service:
             ctx.console.warn(
                 f"{spec.name} cannot reach the licensing service; the runbook only activates "
                 "manually and removes Development licenses there, so the run may go on."
             )
             ctx.log.warning("licensing_unreachable_tolerated", server=spec.name)
-        problems += problems_with(
-            spec.name, view, wanted[spec.name], ctx.invoice, ctx.masked_invoice
+        problems += problems_with(spec.name, view, wanted[spec.name], invoice, masked)
+        summaries.append(f"{spec.name}: {_words(types_held(view, invoice))}")
+    start = {
+        name: set(e.exactly) if e.exactly is not None else e.must_hold for name, e in wanted.items()
+    }
+    if not unusable and endstate.already_migrated(ctx.runbook, start, views, invoice):
+        return ActionResult(
+            StepStatus.DONE,
+            "Already migrated: the servers are in the state the runbook leads to ("
+            + endstate.words(views, invoice)
+            + f" for invoice {masked}), so nothing was changed and no later step runs.",
+            ends_run=True,
         )
-        summaries.append(f"{spec.name}: {_words(_types_held(view, ctx.invoice))}")
-    if problems:
+    if problems or unusable:
+        state_advice = (
+            " Bring the servers to the state the runbook expects (or correct the runbook's "
+            "'expect:'), then run it again."
+        )
         raise PreflightRefusedError(
             "Preflight refused to start, and nothing was changed: "
-            + " ".join(problems)
-            + " Bring the servers to the state the runbook expects (or correct the runbook's "
-            "'expect:'), then run it again."
+            + " ".join([*unusable, *problems])
+            + (state_advice if problems else "")
         )
     return ActionResult(
         StepStatus.DONE,
-        f"Servers ready; for invoice {ctx.masked_invoice}: " + "; ".join(summaries) + ".",
+        f"Servers ready; for invoice {masked}: " + "; ".join(summaries) + ".",
     )

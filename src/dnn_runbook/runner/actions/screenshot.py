@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dnn_runbook.evidence.journal import StepStatus
 from dnn_runbook.runbook import ScreenshotStep
 from dnn_runbook.runner.actions.result import ActionResult
 from dnn_runbook.runner.context import StepContext
-from dnn_runbook.runner.journal import StepStatus
 
 
 def take(ctx: StepContext, step: ScreenshotStep) -> ActionResult:
     """Open About on the server, read its table into the log, and take the screenshot."""
-    view = ctx.view(step.server)
-    name = ctx.screenshot(step.server, step.label)
+    server = ctx.on(step.server)
+    view = server.view()
+    name = server.screenshot(step.label)
     where = f" as {name}" if name else " (screenshots are off)"
     return ActionResult(
         StepStatus.DONE,

@@ -1,0 +1,97 @@
+"""The license actions on fake servers: reads first, interlocks before the click, and
+nothing clicked when the effect is already there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dnn_runbook.evidence.journal import StepStatus
+from dnn_runbook.exceptions import InterlockError, StepFailedError
+from dnn_runbook.runner.actions import perform
+from tests.support import FakeServer, fake_step_context, license_row
+
+
+class TestRemoveLicense:
+    def test_refused_before_the_click_when_no_other_server_holds_the_invoice(
+        self, tmp_path: Path
+    ) -> None:
+        """replacement-first fires on the fresh reads; the trash icon is never pressed."""
+        old, new = FakeServer("old", [license_row("Production")]), FakeServer("new")
+        ctx, _ = fake_step_context(tmp_path, "remove-prod-on-old", {"old": old, "new": new})
+        with pytest.raises(InterlockError, match="replacement-first"):
+            perform(ctx)
+        assert old.clicks == []
+
+    def test_removes_once_the_new_server_holds_a_license(self, tmp_path: Path) -> None:
+        """Development on new: the Production license on old goes, with before/after shots."""
+        old = FakeServer("old", [license_row("Production")])
+        new = FakeServer("new", [license_row("Development")])
+        ctx, _ = fake_step_context(tmp_path, "remove-prod-on-old", {"old": old, "new": new})
+        result = perform(ctx)
+        assert result.status is StepStatus.DONE
+        assert old.clicks == [("remove", "Production")]
+        assert [name.rsplit("-", 1)[1] for name in ctx.record.screenshots] == [
+            "before.png",
+            "after.png",
+        ]
+
+    def test_an_invoice_shown_with_spaces_or_in_lower_case_is_the_same_invoice(
+        self, tmp_path: Path
+    ) -> None:
+        """Row matching is one rule (the page objects'): the interlock and the action agree."""
+        old = FakeServer("old", [license_row("PRODUCTION", " inv001-1 ")])
+        new = FakeServer("new", [license_row("development", "INV001-1 ")])
+        ctx, _ = fake_step_context(tmp_path, "remove-prod-on-old", {"old": old, "new": new})
+        assert perform(ctx).status is StepStatus.DONE
+
+    def test_already_done_when_the_server_no_longer_holds_it(self, tmp_path: Path) -> None:
+        """Nothing to remove: recorded as already done, with a screenshot, nothing clicked."""
+        old, new = FakeServer("old"), FakeServer("new", [license_row("Production")])
+        ctx, _ = fake_step_context(tmp_path, "remove-prod-on-old", {"old": old, "new": new})
+        result = perform(ctx)
+        assert result.status is StepStatus.ALREADY_DONE
+        assert old.clicks == []
+        assert ctx.record.screenshots == ["05-remove-prod-on-old-already-done.png"]
+
+
+class TestAddLicense:
+    def test_already_done_when_the_server_holds_it_activated(self, tmp_path: Path) -> None:
+        """An activated Development license on new: no form is opened."""
+        old = FakeServer("old", [license_row("Production")])
+        new = FakeServer("new", [license_row("Development")])
+        ctx, _ = fake_step_context(tmp_path, "add-dev-on-new", {"old": old, "new": new})
+        result = perform(ctx)
+        assert result.status is StepStatus.ALREADY_DONE
+        assert ctx.journal.development_activated is not None
+
+    def test_single_activation_refuses_production_while_old_holds_it(self, tmp_path: Path) -> None:
+        """Production on new while old still holds it: refused before the form opens."""
+        old = FakeServer("old", [license_row("Production")])
+        new = FakeServer("new", [license_row("Development")])
+        ctx, _ = fake_step_context(tmp_path, "add-prod-on-new", {"old": old, "new": new})
+        with pytest.raises(InterlockError, match="single-activation"):
+            perform(ctx)
+
+    def test_automatic_activation_needs_the_licensing_service(self, tmp_path: Path) -> None:
+        """A new server that cannot reach the service: the step says to use manual activation."""
+        new = FakeServer("new", reachable=False)
+        ctx, _ = fake_step_context(tmp_path, "add-dev-on-new", {"new": new})
+        with pytest.raises(StepFailedError, match="activation: manual"):
+            perform(ctx)
+
+
+class TestVerifyLicense:
+    def test_every_problem_in_one_sentence(self, tmp_path: Path) -> None:
+        """Not activated and another license left over: both named, the invoice masked."""
+        new = FakeServer(
+            "new", [license_row("Production", activated=False), license_row("Development")]
+        )
+        ctx, _ = fake_step_context(tmp_path, "verify-new", {"new": new})
+        with pytest.raises(StepFailedError) as info:
+            perform(ctx)
+        message = str(info.value)
+        assert message.startswith("verification failed: the Production license on new is not")
+        assert "other licenses are left over: Development (••••01-1)" in message
+        assert "INV001-1" not in message
