@@ -95,3 +95,22 @@ class TestVerifyLicense:
         assert message.startswith("verification failed: the Production license on new is not")
         assert "other licenses are left over: Development (••••01-1)" in message
         assert "INV001-1" not in message
+
+
+class TestScreenshot:
+    @pytest.mark.parametrize(
+        ("rows", "words"), [(0, "0 licenses"), (1, "1 license"), (2, "2 licenses")]
+    )
+    def test_says_how_many_licenses_the_table_held(
+        self, tmp_path: Path, rows: int, words: str
+    ) -> None:
+        """evidence-final records the table it shot, counted in plain English."""
+        held = [license_row("Production"), license_row("Development")][:rows]
+        new = FakeServer("new", held)
+        ctx, _ = fake_step_context(
+            tmp_path, "evidence-final", {"old": FakeServer("old"), "new": new}
+        )
+        result = perform(ctx)
+        assert result.status is StepStatus.DONE
+        assert f"Recorded Settings > About on new ({words}) as " in result.message
+        assert ctx.record.screenshots == ["09-evidence-final-final-state.png"]

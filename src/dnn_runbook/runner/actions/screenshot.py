@@ -14,7 +14,8 @@ def take(ctx: StepContext, step: ScreenshotStep) -> ActionResult:
     view = server.view()
     name = server.screenshot(step.label)
     where = f" as {name}" if name else " (screenshots are off)"
+    count = len(view.rows)
+    held = f"{count} license" if count == 1 else f"{count} licenses"
     return ActionResult(
-        StepStatus.DONE,
-        f"Recorded Settings > About on {step.server.name} ({len(view.rows)} licenses){where}.",
+        StepStatus.DONE, f"Recorded Settings > About on {step.server.name} ({held}){where}."
     )
