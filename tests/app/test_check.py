@@ -172,7 +172,7 @@ class TestRefusals:
         result, printed = run_check(SEED_RUNBOOK, environ, tmp_path)
         assert result.exit_code is ExitCode.PREFLIGHT_REFUSED, printed
         assert "Login Failed" in printed
-        assert "will not try again by itself" in printed
+        assert "DNN locks an account after a few failed logins" in printed
         assert "superuser (host)" in printed
         kinds = [(e["kind"], e["server"]) for e in fresh.state()["history"]]
         assert kinds.count(("login_failed", "new")) == 1

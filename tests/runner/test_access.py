@@ -51,7 +51,8 @@ class TestClassify:
             FailureKind.TIMEOUT,
             FailureKind.SERVER_ERROR,
         }
-        assert "will not try again" in classify("new", LoginFailedError("u", "Login Failed")).advice
+        advice = classify("new", LoginFailedError("u", "Login Failed")).advice
+        assert "DNN locks an account after a few failed logins" in advice
 
     def test_only_a_page_that_is_not_dnns_is_a_markup_problem(self) -> None:
         """NOT_DNN is what check reports as a missing control (exit 1); the rest refuse (4)."""

@@ -66,7 +66,7 @@ class TestWrongPassword:
         assert logins(sandbox, "login_failed") == {"old": 1}
         assert logins(sandbox, "login") == {"new": 1}
         assert "old: The login refused the account 'host'" in printed
-        assert "will not try again by itself" in printed
+        assert "DNN locks an account after a few failed logins" in printed
         assert GENERIC_ADVICE not in printed
         assert wrong not in printed
         run_dir = only_run_dir(evidence_dir)

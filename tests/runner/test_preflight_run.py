@@ -298,8 +298,8 @@ class TestRefusals:
             REFUSED + "old: The login refused the account 'host' (Logging in at "
             f"{URL} failed: the page said 'Login failed: wrong password'); it was tried once "
             "and will not be tried again in this run. Check the username and password in the "
-            "runbook's variables; the tool tried once and will not try again by itself, since "
-            "DNN locks an account after a few failures."
+            "runbook's variables before running again: DNN locks an account after a few failed "
+            "logins, and a resume tries once more."
         )
         assert fakes["old"].reads == 1  # tried once: a second login would count to the lockout
         assert fakes["new"].reads == 1
@@ -316,7 +316,7 @@ class TestRefusals:
         text = refusal(ctx)
         assert text.startswith(REFUSED + "old: The login refused the account 'host'")
         assert text.endswith(
-            "since DNN locks an account after a few failures. new was expected to hold no "
+            "and a resume tries once more. new was expected to hold no "
             f"license for invoice {MASKED} but holds Development. new already holds a "
             "Development license, which the runbook adds later: a server can hold one license "
             "of each type." + ADVICE

@@ -97,8 +97,8 @@ _PATTERNS: tuple[tuple[FailureKind, re.Pattern[str]], ...] = (
 
 _ADVICE = {
     FailureKind.BAD_CREDENTIALS: (
-        "Check the username and password in the runbook's variables; the tool tried once and "
-        "will not try again by itself, since DNN locks an account after a few failures."
+        "Check the username and password in the runbook's variables before running again: "
+        "DNN locks an account after a few failed logins, and a resume tries once more."
     ),
     FailureKind.NOT_HOST: (
         "Log in with a superuser (host) account: only hosts see Settings > About."
