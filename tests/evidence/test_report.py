@@ -154,7 +154,7 @@ def make_run(tmp_path: Path) -> Callable[..., FakeRun]:
             remove.started, remove.finished = "2026-11-29T21:24:14Z", "2026-11-29T21:24:16Z"
         else:
             add.status = StepStatus.FAILED
-            add.message = "Step 'add-dev-on-new' failed: the page said: <b>no</b>"
+            add.message = "Step 'add-dev-on-new': the page said: <b>no</b>"
             run.event("step_stopped", "add-dev-on-new", level="error", error=add.message)
         run.event("run_finished", status=status.value)
         run.finish(status)
@@ -232,8 +232,10 @@ class TestContent:
     def test_failed_run_says_where_and_why(self, make_run: Callable[..., FakeRun]) -> None:
         """A failed run's report shows the stopping step, its reason, and the steps not run."""
         page = _report(make_run(RunStatus.FAILED))
-        assert "Stopped at step 2" in page
-        assert "the page said: &lt;b&gt;no&lt;/b&gt;" in page
+        # The step is named once: the error's own "Step 'add-dev-on-new': " is not repeated.
+        assert (
+            "Stopped at step 2 <code>add-dev-on-new</code>:</b> the page said: &lt;b&gt;no&lt;/b&gt;"
+        ) in page
         assert "Not run" in page
         assert "not activated as a Development license" in page
 

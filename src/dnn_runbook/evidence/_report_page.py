@@ -181,9 +181,12 @@ class _Page(StepSections):
         if stopped is None or self.ev.status == "done":
             return ""
         _, tone = STATUS.get(stopped.status, ("", "warn"))
+        reason = stopped.message or "no reason recorded"
+        # The callout names the step already: not "Stopped at step 1 preflight: Step 'preflight': …".
+        reason = reason.removeprefix(f"Step {stopped.id!r}: ")
         return (
             f'<div class="callout {tone}"><b>Stopped at step {stopped.index} '
-            f"<code>{self.t(stopped.id)}</code>:</b> {self.t(stopped.message or 'no reason recorded')}</div>"
+            f"<code>{self.t(stopped.id)}</code>:</b> {self.t(reason)}</div>"
         )
 
     def _window(self) -> str:
