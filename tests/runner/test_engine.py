@@ -99,7 +99,9 @@ class TestHowARunEnds:
         steps = journal(outcome.run_dir)["steps"]
         assert [s["status"] for s in steps] == ["done", "declined", "pending"]
         assert printed.count("the operator did not confirm") == 1
-        assert "error: Step 'dns': the operator did not confirm" in printed
+        assert (
+            "error: Step 'dns': the operator did not confirm 'Point DNS at the new server'. "
+        ) in printed
         assert verify_run_dir(outcome.run_dir).ok
         assert outcome.report is not None
         assert outcome.head in printed

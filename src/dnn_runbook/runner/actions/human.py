@@ -22,8 +22,10 @@ def confirm(ctx: StepContext, step: ConfirmStep) -> ActionResult:
         notice.settle(ctx.log)
     ctx.log.info("operator_answer", confirmed=confirmed, by_flag=ctx.options.assume_yes)
     if not confirmed:
+        # The sentence's own full stop ends it: "… confirm 'Point DNS at new'.", not "new.'.".
+        asked = step.message.strip().removesuffix(".")
         raise OperatorDeclinedError(
-            f"the operator did not confirm '{step.message.strip()}'. Nothing "
+            f"the operator did not confirm '{asked}'. Nothing "
             "after it was done; resume the run with --resume once the step is done."
         )
     how = "--yes" if ctx.options.assume_yes else "the operator"
