@@ -84,7 +84,7 @@ class TestInTheBrowser:
         try:
             page = context.new_page()
             server = sandbox.old
-            about = LoginPage(page, server.url, timeout_ms=10_000).open()
+            about = LoginPage(page, server.url, timeout_ms=30_000).open()
             about_page = about.log_in(server.username, server.password).open_about()
             row = about_page.licenses()[0]
 

@@ -89,7 +89,7 @@ def _session(
     return ServerSession(
         browser,
         spec,
-        timeout_ms=15_000,
+        timeout_ms=30_000,
         mask_license_ids=mask_license_ids,
         license_ids=(
             [Secret(EMAIL, SecretKind.EMAIL), Secret(INVOICE, SecretKind.INVOICE)]
