@@ -39,7 +39,9 @@ RUN_DEFAULTS: dict[str, Any] = {
     "browser_path": None,
     "show_license_ids": False,
     "screenshots": True,
-    "timeout_s": 20,
+    # The command's own default: the suite loads 2 cores with 6 workers, each with a browser,
+    # and a page that takes 2 s alone can take several times that then.
+    "timeout_s": 30,
 }
 
 

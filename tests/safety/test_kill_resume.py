@@ -57,7 +57,7 @@ class Runner:
         command = [
             sys.executable, "-m", "dnn_runbook", "run", str(SEED_RUNBOOK),
             "--env-file", str(env_file), "--yes", "--evidence-dir", str(evidence),
-            "--timeout", "20",
+            "--timeout", "30",
         ]  # fmt: skip
         if run_dir is not None:
             command += ["--resume", str(run_dir)]
