@@ -25,7 +25,7 @@ from pages.add_license import AddLicenseForm, ManualActivationPage
 from pages.confirmation import ConfirmationDialog
 from pages.inventory import PanelInventory, inventory, row_cells
 from pages.license_table import LicenseRow, mask_invoice, parse_expiry
-from pages.login import LoginPage
+from pages.login import LoginPage, PendingLogin
 from pages.notifications import NotificationArea
 from pages.persona_bar import PendingReload, PersonaBar
 from pages.results import (
@@ -55,6 +55,7 @@ __all__ = [
     "Outcome",
     "OutcomeKind",
     "PanelInventory",
+    "PendingLogin",
     "PendingReload",
     "PersonaBar",
     "SitePage",

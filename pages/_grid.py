@@ -122,6 +122,17 @@ HEADERS = """(panel, header) => {
   return cells.map(cell => cell.innerText);
 }"""
 
+
+def on_first(script: str) -> str:
+    """``script``, an ``(element, arg) => ...`` function, made one for ``Locator.evaluate_all``:
+    it runs on the first match, and gives ``null`` when nothing matches.
+
+    One round trip to the page, where ``Locator.evaluate`` takes three (find the element,
+    evaluate, release it), each crossing into the Persona Bar's iframe again.
+    """
+    return f"(elements, arg) => elements.length ? ({script})(elements[0], arg) : null"
+
+
 #: The XPaths :data:`READ` takes as its argument.
 PATHS = {"header": HEADER_ROW, "rows": DATA_ROWS}
 

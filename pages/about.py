@@ -148,7 +148,12 @@ class AboutPage:
         where = self.page.url
         with page_errors("reading the license table", where):
             self._wait_for_content()
-            raw = json.loads(self.panel.evaluate(_grid.READ, _grid.PATHS))
+            read = self.panel.evaluate_all(_grid.on_first(_grid.READ), _grid.PATHS)
+        if read is None:
+            raise PageStructureError(
+                f"The About panel at {where} closed while its license table was being read."
+            )
+        raw = json.loads(read)
         if raw["headers"] is None:
             return []
         rows = [
@@ -168,9 +173,7 @@ class AboutPage:
     def headers(self) -> list[str]:
         """The license list's header texts, in order; empty without a list (or a panel)."""
         with page_errors("reading the license table's headers", self.page.url):
-            if not self.panel.count():
-                return []
-            texts = self.panel.evaluate(_grid.HEADERS, _grid.HEADER_ROW)
+            texts = self.panel.evaluate_all(_grid.on_first(_grid.HEADERS), _grid.HEADER_ROW)
         return [str(text) for text in texts or []]
 
     def find_licenses(

@@ -10,6 +10,7 @@ that navigation is the signal that the server has answered.
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from dnn_runbook.exceptions import LoginFailedError, LoginPageNotFoundError, PageStructureError
@@ -19,7 +20,7 @@ from pages.site import SitePage
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
-__all__ = ["LoginPage"]
+__all__ = ["LoginPage", "PendingLogin"]
 
 _ID_PREFIX = 'id^="dnn_ctr"'
 
@@ -94,22 +95,69 @@ class LoginPage:
             PageStructureError: the page answered but neither logged in nor said why.
             PageTimeoutError: the server did not answer in time.
         """
+        return self.submit(username, password, press_enter=press_enter).finish()
+
+    def submit(self, username: str, password: str, *, press_enter: bool = False) -> PendingLogin:
+        """Fill in the credentials and press Login (or Enter), without waiting for the answer:
+        :meth:`PendingLogin.finish` waits for it. Meanwhile another tab may be used, so that
+        two servers answer their logins at the same time.
+
+        Raises:
+            PageTimeoutError: the form could not be filled in or pressed in time.
+        """
         url = self.page.url or self.base_url
         with page_errors("logging in", url, [password]):
             self.username.fill(username)
             self.password.fill(password)
-            with self.page.expect_navigation(timeout=self.timeout_ms):
+            # The wait starts before the press, so that a quick answer is not missed; the
+            # press is the last thing done here, and PendingLogin.finish() ends the wait.
+            navigation = self.page.expect_navigation(timeout=self.timeout_ms)
+            navigation.__enter__()
+            try:
                 if press_enter:
                     self.password.press("Enter")
                 else:
                     self.login_link.click()
-            self.page.wait_for_load_state("load", timeout=self.timeout_ms)
-            if self.failure_message.count():
-                message = " ".join(self.failure_message.first.inner_text().split())
-                raise LoginFailedError(self.page.url, message)
-            if self.password.is_visible():
+            except BaseException as exc:
+                navigation.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+        return PendingLogin(self, url, navigation, password)
+
+
+class PendingLogin:
+    """A login pressed (:meth:`LoginPage.submit`) whose answer has not been awaited yet."""
+
+    def __init__(
+        self,
+        login: LoginPage,
+        url: str,
+        navigation: AbstractContextManager[object],
+        password: str,
+    ) -> None:
+        self.login = login
+        self._url = url
+        self._navigation = navigation
+        #: Only to keep it out of error messages.
+        self._password = password
+
+    def finish(self) -> SitePage:
+        """Wait for the server's answer to the login and return the page logged in to.
+
+        Raises:
+            LoginFailedError: the page showed its "Login Failed" message; carries its text.
+            PageStructureError: the page answered but neither logged in nor said why.
+            PageTimeoutError: the server did not answer in time.
+        """
+        login, page = self.login, self.login.page
+        with page_errors("logging in", self._url, [self._password]):
+            self._navigation.__exit__(None, None, None)
+            page.wait_for_load_state("load", timeout=login.timeout_ms)
+            if login.failure_message.count():
+                message = " ".join(login.failure_message.first.inner_text().split())
+                raise LoginFailedError(page.url, message)
+            if login.password.is_visible():
                 raise PageStructureError(
-                    f"After pressing Login at {url} the browser is still on the login page "
-                    f"({self.page.url}) and the page shows no 'Login Failed' message."
+                    f"After pressing Login at {self._url} the browser is still on the login "
+                    f"page ({page.url}) and the page shows no 'Login Failed' message."
                 )
-        return SitePage(self.page, self.base_url, timeout_ms=self.timeout_ms)
+        return SitePage(page, login.base_url, timeout_ms=login.timeout_ms)

@@ -25,6 +25,20 @@ _READ = """dialog => {
   return {text: message.innerText, error: dialog.classList.contains('errorMessage')};
 }"""
 
+# The same, only while the message is visible as Playwright means it (a box of some size, and
+# not ``visibility: hidden``), else ``null``: "is one on screen, and what does it say" in one
+# round trip, for the screenshot that must know whether to paint it over.
+_READ_IF_SHOWN = f"""dialogs => {{
+  const dialog = dialogs[0];
+  const message = dialog && dialog.querySelector('#notification-message');
+  if (!message) return null;
+  const box = message.getBoundingClientRect();
+  if (box.width <= 0 || box.height <= 0 || getComputedStyle(message).visibility === 'hidden') {{
+    return null;
+  }}
+  return ({_READ})(dialog);
+}}"""
+
 
 class NotificationArea:
     """The notification of one Persona Bar document (the iframe's, or a page's)."""
@@ -41,9 +55,10 @@ class NotificationArea:
 
     def current(self) -> Notification | None:
         """Return the notification on screen now, or ``None`` when there is none."""
-        if not self.message.is_visible():
+        raw = self.dialog.evaluate_all(_READ_IF_SHOWN)
+        if raw is None:
             return None
-        return self._read()
+        return Notification(text=str(raw["text"]).strip(), is_error=bool(raw["error"]))
 
     def wait_for_next(self) -> Notification:
         """Wait until a notification shows, then read it at once.

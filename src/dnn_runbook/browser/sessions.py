@@ -20,10 +20,17 @@ from typing import TYPE_CHECKING
 
 from dnn_runbook.browser import tls
 from dnn_runbook.clock import iso, utc_now
-from dnn_runbook.exceptions import LoginFailedError, PageError
+from dnn_runbook.exceptions import DnnRunbookError, LoginFailedError, PageError
 from dnn_runbook.licenses import MASK_COLOR
 from dnn_runbook.runbook import Secret, ServerSpec
-from pages import AboutPage, LoginPage, ManualActivationPage, PendingReload, SitePage
+from pages import (
+    AboutPage,
+    LoginPage,
+    ManualActivationPage,
+    PendingLogin,
+    PendingReload,
+    SitePage,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
@@ -87,6 +94,9 @@ class ServerSession:
         self._about: AboutPage | None = None
         #: A fresh read started by :meth:`start_fresh_read` and not finished yet.
         self._pending: PendingReload | None = None
+        #: A login pressed by :meth:`start_fresh_read` and not answered yet, or what stopped
+        #: it from being pressed (raised by the read that follows, as if it had pressed it).
+        self._pending_login: PendingLogin | DnnRunbookError | None = None
         self.logins = 0
         #: The login page's address and its message once it refused the credentials.
         self.refused: tuple[str, str] | None = None
@@ -114,15 +124,29 @@ class ServerSession:
         return self._about
 
     def start_fresh_read(self) -> None:
-        """Start loading this tab's Persona Bar again, and return as soon as the server has
-        answered: the next :meth:`about` finishes it. Meanwhile the run reads another server,
-        so that two servers' bars load at the same time. Does nothing before the first
-        login; a failure here is left to the read that follows, which retries."""
-        if self._about is None or self._pending is not None:
+        """Start what the next :meth:`about` waits for, and return as soon as the server has
+        answered: the Persona Bar loading again, or before the first login the login itself
+        (pressed, its answer not awaited). Meanwhile the run reads another server, so that
+        two servers load at the same time. A failure here is left to the read that follows,
+        which retries."""
+        if self._about is None:
+            self._start_log_in()
+            return
+        if self._pending is not None:
             return
         site = SitePage(self.page, self.spec.url, timeout_ms=self.timeout_ms)
         with contextlib.suppress(PageError):
             self._pending = site.persona_bar.start_reload()
+
+    def _start_log_in(self) -> None:
+        if self.logins or self.refused is not None or self._pending_login is not None:
+            return
+        try:
+            self._pending_login = self._submit_login()
+        except DnnRunbookError as exc:
+            # Raised by the read that follows, exactly as if that read had tried: whether it
+            # is retried is decided there, as for a login it presses itself.
+            self._pending_login = exc
 
     def _reload_about(self, pending: PendingReload | None) -> AboutPage | None:
         """Reload the Persona Bar only (its iframe), About reopening in it; ``None`` when the
@@ -150,6 +174,20 @@ class ServerSession:
         return site.open_about()
 
     def _log_in(self) -> SitePage:
+        pending, self._pending_login = self._pending_login, None
+        if isinstance(pending, DnnRunbookError):
+            raise pending
+        if pending is None:
+            pending = self._submit_login()
+        try:
+            site = pending.finish()
+        except LoginFailedError as exc:
+            self.refused = (exc.url, exc.page_message)
+            raise
+        self.logins += 1
+        return site
+
+    def _submit_login(self) -> PendingLogin:
         if self.refused is not None:
             # One attempt per server per run: DNN locks an account after a few failures,
             # so a refused password is never sent again, whoever asks.
@@ -163,13 +201,7 @@ class ServerSession:
         self._activity(f"logging in to {self.name}")
         login = LoginPage(self.page, self.spec.url, timeout_ms=self.timeout_ms)
         login.open(self.spec.login_path)
-        try:
-            site = login.log_in(self.spec.username, self.spec.password.reveal())
-        except LoginFailedError as exc:
-            self.refused = (exc.url, exc.page_message)
-            raise
-        self.logins += 1
-        return site
+        return login.submit(self.spec.username, self.spec.password.reveal())
 
     def sensitive_locators(self) -> list[Locator]:
         """What must be painted over in a screenshot of this tab, as of now.
