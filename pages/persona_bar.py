@@ -101,6 +101,8 @@ class PersonaBar:
         self.iframe: Locator = page.locator(PERSONA_BAR_IFRAME)
         self.frame: FrameLocator = page.frame_locator(PERSONA_BAR_IFRAME)
         self.bar: Locator = self.frame.locator("#personabar")
+        #: Settings > About pressed by :meth:`start_opening_about`, its panel not awaited yet.
+        self._about_pressed = False
         #: The top-level items, drawn by the shell once its resource strings arrive.
         self.menu_items: Locator = self.frame.locator("#topLevelMenu li.btn_panel")
         self.settings: Locator = self.frame.locator("#topLevelMenu li#Settings")
@@ -206,6 +208,12 @@ class PersonaBar:
             PageTimeoutError: the menu was not drawn, or Settings' menu did not show, in time.
         """
         self.wait_until_ready()
+        self._show_settings_menu()
+        labels = self.settings_menu.locator("li").all_inner_texts()
+        return [" ".join(label.split()) for label in labels]
+
+    def _show_settings_menu(self) -> None:
+        """Hover Settings until its menu shows, the bar being ready (:meth:`wait_until_ready`)."""
         self._require_settings()
         deadline = time.monotonic() + self.timeout_ms / 1000
         while True:
@@ -219,8 +227,6 @@ class PersonaBar:
                         f"The Settings menu of the Persona Bar at {self.page.url} did not show "
                         f"within {self.timeout_ms / 1000:g} s of hovering Settings."
                     ) from None
-        labels = self.settings_menu.locator("li").all_inner_texts()
-        return [" ".join(label.split()) for label in labels]
 
     def _require_settings(self) -> None:
         if self.settings.count():
@@ -260,6 +266,27 @@ class PersonaBar:
         """True while the About panel is open."""
         return self.frame.locator(ABOUT_PANEL).is_visible()
 
+    def start_opening_about(self) -> None:
+        """Press Settings > About and return without waiting for the panel to slide in, so
+        that another tab can be used meanwhile; :meth:`open_about` then awaits the panel (and
+        presses again should the bar have dropped this press). Does nothing when About is open
+        or the bar will reopen it by itself.
+
+        Raises:
+            PageError: the bar, its menu or Settings' menu did not show in time; the caller
+                may leave it to :meth:`open_about`, which tries again.
+        """
+        self.wait_until_ready()
+        panel = self.frame.locator(ABOUT_PANEL)
+        if self.is_about_open() or panel.count() or self._about_remembered():
+            return
+        self._show_settings_menu()
+        if not self.about_item.count():
+            return  # open_about() says what the menu lists instead
+        with page_errors("pressing Settings > About", self.page.url):
+            self.about_item.click(timeout=attempt_ms(self.timeout_ms))
+        self._about_pressed = True
+
     def open_about(self) -> AboutPage:
         """Open Settings > About and return it once its content has loaded.
 
@@ -276,7 +303,12 @@ class PersonaBar:
         panel = self.frame.locator(ABOUT_PANEL)
         deadline = time.monotonic() + self.timeout_ms / 1000
         self.wait_until_ready()
-        if not self.is_about_open() and not panel.count() and self._about_remembered():
+        pressed, self._about_pressed = self._about_pressed, False
+        if pressed:
+            # Pressed by start_opening_about(): sliding in, or dropped (pressed again below).
+            with contextlib.suppress(PlaywrightTimeoutError):
+                panel.wait_for(state="visible", timeout=attempt_ms(self.timeout_ms))
+        elif not self.is_about_open() and not panel.count() and self._about_remembered():
             # A freshly loaded bar reopens the panel the user left open by itself, with its
             # animations: a click of ours meanwhile would be dropped, so its own reopening is
             # awaited first. It does so once, as it starts: a panel that it has already drawn
@@ -284,8 +316,12 @@ class PersonaBar:
             with contextlib.suppress(PlaywrightTimeoutError):
                 panel.wait_for(state="visible", timeout=attempt_ms(self.timeout_ms))
         while not self.is_about_open():
-            items = self.open_settings_menu()
+            # The bar is ready (awaited above); the menu's labels are read only to say
+            # what it lists instead of About.
+            self._show_settings_menu()
             if not self.about_item.count():
+                items = self.settings_menu.locator("li").all_inner_texts()
+                items = [" ".join(label.split()) for label in items]
                 raise AboutNotAvailableError(
                     f"The Settings menu of the Persona Bar at {self.page.url} has no About "
                     f"item (it lists {', '.join(items) or 'nothing'}): only a superuser (host) "

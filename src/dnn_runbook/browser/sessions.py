@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,6 +98,12 @@ class ServerSession:
         #: A login pressed by :meth:`start_fresh_read` and not answered yet, or what stopped
         #: it from being pressed (raised by the read that follows, as if it had pressed it).
         self._pending_login: PendingLogin | DnnRunbookError | None = None
+        #: The site page logged in to by :meth:`start_fresh_read`, Settings > About pressed
+        #: there and its panel not awaited yet.
+        self._opening: SitePage | None = None
+        #: When About was last loaded afresh here (``time.monotonic()``), or ``None`` once the
+        #: page has been handed out to act on since (see :meth:`fresh_age`).
+        self._fresh_at: float | None = None
         self.logins = 0
         #: The login page's address and its message once it refused the credentials.
         self.refused: tuple[str, str] | None = None
@@ -113,6 +120,25 @@ class ServerSession:
         there or shows no session), so that the table and the page-load notice ("Connection
         to license server failed") are read fresh from the server.
         """
+        # Whoever asks without reloading may act on the page: it is no longer as loaded.
+        self._fresh_at = None
+        about = self._about_page(reload=reload)
+        if reload:
+            self._fresh_at = time.monotonic()
+        return about
+
+    def fresh_age(self) -> float | None:
+        """Seconds since About was last loaded afresh here (``about(reload=True)``), or
+        ``None`` when it has been asked for since without a reload, to act on (clicks go
+        through ``about(reload=False)``), or was never loaded."""
+        return None if self._fresh_at is None else time.monotonic() - self._fresh_at
+
+    def shown_about(self) -> AboutPage | None:
+        """About as this tab shows it now, not reloaded and not handed out to act on (so
+        :meth:`fresh_age` keeps counting); ``None`` before the first :meth:`about`."""
+        return self._about
+
+    def _about_page(self, *, reload: bool) -> AboutPage:
         pending, self._pending = self._pending, None
         if (reload or pending is not None) and self._about is not None:
             refreshed = self._reload_about(pending)
@@ -130,7 +156,10 @@ class ServerSession:
         two servers load at the same time. A failure here is left to the read that follows,
         which retries."""
         if self._about is None:
-            self._start_log_in()
+            if isinstance(self._pending_login, PendingLogin):
+                self._start_opening_about()
+            else:
+                self._start_log_in()
             return
         if self._pending is not None:
             return
@@ -148,6 +177,18 @@ class ServerSession:
             # is retried is decided there, as for a login it presses itself.
             self._pending_login = exc
 
+    def _start_opening_about(self) -> None:
+        """Await the login pressed before, then press Settings > About without awaiting it."""
+        try:
+            site = self._log_in()
+        except DnnRunbookError as exc:
+            self._pending_login = exc  # raised by the read that follows, as above
+            return
+        self._opening = site
+        self._activity(f"opening Settings > About on {self.name}")
+        with contextlib.suppress(PageError):
+            site.persona_bar.start_opening_about()
+
     def _reload_about(self, pending: PendingReload | None) -> AboutPage | None:
         """Reload the Persona Bar only (its iframe), About reopening in it; ``None`` when the
         page no longer carries a working bar (the session ended), to go the long way."""
@@ -162,6 +203,9 @@ class ServerSession:
         return site.open_about()
 
     def _open_about(self) -> AboutPage:
+        opening, self._opening = self._opening, None
+        if opening is not None:
+            return opening.open_about()
         if self._about is None and self.logins == 0:
             # A new context has no session cookie: the site's home page would only say so.
             site = self._log_in()

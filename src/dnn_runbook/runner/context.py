@@ -115,26 +115,46 @@ class ServerHandle:
             server=self.spec,
         )
 
-    def view(self) -> ServerView:
+    def view(self, *, as_loaded_within: float | None = None) -> ServerView:
         """Read the server afresh: its license table and whether it can reach the licensing
-        service. Logs the table (invoices masked)."""
+        service. Logs the table (invoices masked).
+
+        With ``as_loaded_within`` (seconds), a page that this tab loaded afresh no longer ago
+        than that, with nothing done on it since, is read as shown instead of being loaded a
+        second time (a screenshot step right after a step that read the same server). Never
+        used before a click: the interlocks always read the server again.
+        """
+        age = self.session.fresh_age()
+        shown = self.session.shown_about()
+        if as_loaded_within is None or age is None or age > as_loaded_within:
+            shown = age = None
 
         def read() -> ServerView:
-            about = self.session.about(reload=True)
+            nonlocal shown, age
+            about, loaded_s_ago = (shown, age) if shown is not None else (None, None)
+            shown = age = None  # a retry loads the page again
+            if about is None:
+                about = self.session.about(reload=True)
             rows = about.licenses()
             notice = about.licensing_notice()
-            return ServerView(self.name, rows, licensing_reachable=notice is None)
+            return ServerView(
+                self.name, rows, licensing_reachable=notice is None, loaded_s_ago=loaded_s_ago
+            )
 
         what = f"reading the license table on {self.name}"
         self.ctx.console.activity(what)
         view = self.ctx.retrying(what, read, server=self.spec)
         # Every invoice on screen, other licenses' too, is masked in traces and events.
         self.ctx.secrets.learn_invoices(row.invoice_number for row in view.rows)
+        as_shown = (
+            {} if view.loaded_s_ago is None else {"loaded_s_ago": round(view.loaded_s_ago, 2)}
+        )
         self.ctx.log.info(
             "license_table_read",
             server=self.name,
             licensing_reachable=view.licensing_reachable,
             licenses=[describe_row(row) for row in view.rows],
+            **as_shown,
         )
         return view
 

@@ -22,6 +22,9 @@ class ServerView:
     name: str
     rows: Sequence[LicenseRow]
     licensing_reachable: bool
+    #: ``None``: the page was loaded from the server for this read. Otherwise it was read as
+    #: shown, loaded afresh that many seconds before with nothing done on it since.
+    loaded_s_ago: float | None = None
 
 
 def is_type(row: LicenseRow, license_type: LicenseType) -> bool:

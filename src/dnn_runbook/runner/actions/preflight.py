@@ -123,10 +123,11 @@ def run(ctx: StepContext, step: PreflightStep) -> ActionResult:
     summaries: list[str] = []
     invoice, masked = step.invoice.reveal(), step.invoice.masked()
     views: dict[str, ServerView] = {}
-    # Every server's login is pressed first, so that the servers answer at the same time
-    # while the first is read; each is then read in turn, as a person would.
-    for spec in step.servers:
-        ctx.on(spec).session.start_fresh_read()
+    # Every server's login is pressed, then every server's Settings > About, so that the
+    # servers answer and the panels slide in at the same time; each is then read in turn.
+    for _stage in ("log in", "press About"):
+        for spec in step.servers:
+            ctx.on(spec).session.start_fresh_read()
     for spec in step.servers:
         server = ctx.on(spec)
         try:
