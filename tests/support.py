@@ -200,6 +200,9 @@ class FakeServer:
         self.shots = 0
         #: Fresh reads started ahead (``start_fresh_read``) and not yet finished.
         self.started = 0
+        #: Seconds since About was loaded afresh with nothing done on it since, as
+        #: ``ServerSession.fresh_age()`` says (a test sets it to age the page).
+        self.fresh_age_s: float | None = None
 
     def start_fresh_read(self) -> None:
         self.started += 1
@@ -208,6 +211,15 @@ class FakeServer:
         if reload:
             self.reads += 1
             self.started = 0
+            self.fresh_age_s = 0.0
+        else:
+            self.fresh_age_s = None
+        return FakeAbout(self)
+
+    def fresh_age(self) -> float | None:
+        return self.fresh_age_s
+
+    def shown_about(self) -> FakeAbout:
         return FakeAbout(self)
 
     def screenshot(self, path: Path) -> None:

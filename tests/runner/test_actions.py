@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from structlog.testing import capture_logs
 
 from dnn_runbook.evidence.journal import StepStatus
 from dnn_runbook.exceptions import InterlockError, StepFailedError
@@ -114,3 +115,56 @@ class TestScreenshot:
         assert result.status is StepStatus.DONE
         assert f"Recorded Settings > About on new ({words}) as " in result.message
         assert ctx.record.screenshots == ["09-evidence-final-final-state.png"]
+
+    def test_a_page_loaded_afresh_just_before_is_taken_as_shown(self, tmp_path: Path) -> None:
+        """Right after verify-new read new afresh, with nothing done on it since, the
+        screenshot step takes that page as shown, and says so in its message and event."""
+        new = FakeServer("new", [license_row("Production")])
+        ctx, _ = fake_step_context(
+            tmp_path, "evidence-final", {"old": FakeServer("old"), "new": new}
+        )
+        new.about(reload=True)
+        new.fresh_age_s = 0.4
+        with capture_logs() as logs:
+            result = perform(ctx)
+        assert new.reads == 1
+        assert result.message.endswith(
+            "as loaded from the server 0.4 s before with nothing done since."
+        )
+        (event,) = [log for log in logs if log["event"] == "license_table_read"]
+        assert event["loaded_s_ago"] == 0.4
+        assert ctx.record.screenshots == ["09-evidence-final-final-state.png"]
+
+    @pytest.mark.parametrize("age", [None, 5.5], ids=["acted-on-since", "loaded-too-long-ago"])
+    def test_a_page_acted_on_or_older_than_five_seconds_is_loaded_again(
+        self, tmp_path: Path, age: float | None
+    ) -> None:
+        """A page handed out to act on since its load (``about(reload=False)``), or loaded
+        over five seconds before, is loaded from the server again for the screenshot."""
+        new = FakeServer("new", [license_row("Production")])
+        ctx, _ = fake_step_context(
+            tmp_path, "evidence-final", {"old": FakeServer("old"), "new": new}
+        )
+        new.about(reload=True)
+        new.fresh_age_s = age
+        with capture_logs() as logs:
+            result = perform(ctx)
+        assert new.reads == 2
+        assert "as loaded from the server" not in result.message
+        (event,) = [log for log in logs if log["event"] == "license_table_read"]
+        assert "loaded_s_ago" not in event
+
+
+class TestInterlockReads:
+    def test_a_page_loaded_just_before_is_still_loaded_again_before_a_click(
+        self, tmp_path: Path
+    ) -> None:
+        """The interlocks never take a page as shown: before removing Production from old,
+        both servers are loaded afresh even though both were loaded a moment ago."""
+        old = FakeServer("old", [license_row("Production")])
+        new = FakeServer("new", [license_row("Development")])
+        for server in (old, new):
+            server.about(reload=True)
+        ctx, _ = fake_step_context(tmp_path, "remove-prod-on-old", {"old": old, "new": new})
+        perform(ctx)
+        assert (old.reads, new.reads) == (2, 2)

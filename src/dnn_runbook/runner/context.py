@@ -124,10 +124,13 @@ class ServerHandle:
         second time (a screenshot step right after a step that read the same server). Never
         used before a click: the interlocks always read the server again.
         """
-        age = self.session.fresh_age()
-        shown = self.session.shown_about()
-        if as_loaded_within is None or age is None or age > as_loaded_within:
-            shown = age = None
+        shown, age = None, None
+        if as_loaded_within is not None:
+            age = self.session.fresh_age()
+            if age is not None and age <= as_loaded_within:
+                shown = self.session.shown_about()
+            if shown is None:
+                age = None
 
         def read() -> ServerView:
             nonlocal shown, age
