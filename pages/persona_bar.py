@@ -285,14 +285,18 @@ class PersonaBar:
             return  # open_about() says what the menu lists instead
         with page_errors("pressing Settings > About", self.page.url):
             self.about_item.click(timeout=attempt_ms(self.timeout_ms))
+            self.page.mouse.move(0, 0)  # off the menu, as in open_about()
         self._about_pressed = True
 
-    def open_about(self) -> AboutPage:
+    def open_about(self, *, just_loaded: bool = False) -> AboutPage:
         """Open Settings > About and return it once its content has loaded.
 
         A panel left open is remembered by the Persona Bar and reopens on the next load of the
         bar; in that case it is used as it is. A click that the bar drops while a panel
-        animates is made again.
+        animates is made again. ``just_loaded`` says that the bar's document has just loaded
+        and nothing has been done in it: a remembered About is then reopening even when its
+        div is already there (hidden, as the reopening starts), and is awaited rather than
+        opened again through the Settings menu, whose hover menu would stay over the panel.
 
         Raises:
             AboutNotAvailableError: the menu was drawn without Settings, or Settings without
@@ -308,7 +312,11 @@ class PersonaBar:
             # Pressed by start_opening_about(): sliding in, or dropped (pressed again below).
             with contextlib.suppress(PlaywrightTimeoutError):
                 panel.wait_for(state="visible", timeout=attempt_ms(self.timeout_ms))
-        elif not self.is_about_open() and not panel.count() and self._about_remembered():
+        elif (
+            not self.is_about_open()
+            and (just_loaded or not panel.count())
+            and self._about_remembered()
+        ):
             # A freshly loaded bar reopens the panel the user left open by itself, with its
             # animations: a click of ours meanwhile would be dropped, so its own reopening is
             # awaited first. It does so once, as it starts: a panel that it has already drawn
@@ -330,6 +338,9 @@ class PersonaBar:
             window = attempt_ms(max(1.0, (deadline - time.monotonic()) * 1000))
             try:
                 self.about_item.click(timeout=window)
+                # Off the menu, so that it hides (800 ms after the pointer leaves it) instead
+                # of covering the panel's first columns in a screenshot.
+                self.page.mouse.move(0, 0)
                 panel.wait_for(state="visible", timeout=window)
             except PlaywrightTimeoutError:
                 if time.monotonic() >= deadline:

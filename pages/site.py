@@ -46,6 +46,6 @@ class SitePage:
         """
         return self.page.locator(PERSONA_BAR_IFRAME).count() > 0
 
-    def open_about(self) -> AboutPage:
+    def open_about(self, *, just_loaded: bool = False) -> AboutPage:
         """Open Persona Bar > Settings > About; see :meth:`PersonaBar.open_about`."""
-        return self.persona_bar.open_about()
+        return self.persona_bar.open_about(just_loaded=just_loaded)

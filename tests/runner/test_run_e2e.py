@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 from typer.testing import CliRunner
 
 from dnn_runbook.cli import app
@@ -30,9 +32,31 @@ from tests.support import (
 pytestmark = pytest.mark.e2e
 
 
+#: The colour at a point of a PNG (a data: URI), decoded by Chromium through a canvas.
+_PIXEL = """async ([uri, x, y]) => {
+  const image = new Image();
+  image.src = uri;
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.naturalWidth;
+  canvas.height = image.naturalHeight;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  return Array.from(context.getImageData(x, y, 1, 1).data.slice(0, 3));
+}"""
+
+
+def _pixel(page: Page, png: Path, x: int, y: int) -> list[int]:
+    uri = "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode()
+    return [int(v) for v in page.evaluate(_PIXEL, [uri, x, y])]
+
+
 class TestRehearse:
-    def test_the_seed_runbook_moves_the_license(self, evidence_dir: Path) -> None:
-        """The whole seed procedure: afterwards only the new server holds Production."""
+    def test_the_seed_runbook_moves_the_license(self, evidence_dir: Path, page: Page) -> None:
+        """The whole seed procedure: afterwards only the new server holds Production; every
+        screenshot shows the About panel, never the Settings menu left over it (the pointer
+        used to stay on About after a click, and the menu covered the first columns); the
+        final screenshot takes verify-new's page as shown, and says so."""
         printed: list[str] = []
         result = in_worker_thread(
             rehearse,
@@ -52,6 +76,14 @@ class TestRehearse:
         steps = journal(run_dir)["steps"]
         assert [s["status"] for s in steps] == ["done"] * len(steps)
         assert any("new: Production" in line for line in printed)
+        final = next(s for s in steps if s["id"] == "evidence-final")
+        assert "as loaded from the server" in final["message"]
+        shots = sorted(run_dir.glob("*.png"))
+        assert len(shots) == 12
+        for shot in shots:
+            # Under the table, left of the panel's middle: the panel's light background, where
+            # the Settings menu (dark, 360 px wide beside the bar) would be.
+            assert min(_pixel(page, shot, 200, 600)) > 200, shot.name
 
 
 class TestRun:

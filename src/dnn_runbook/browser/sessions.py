@@ -200,7 +200,7 @@ class ServerSession:
         loaded = pending.finish() if pending is not None else site.persona_bar.reload()
         if not loaded:
             return None
-        return site.open_about()
+        return site.open_about(just_loaded=True)
 
     def _open_about(self) -> AboutPage:
         opening, self._opening = self._opening, None
