@@ -9,10 +9,12 @@ on a production server. So:
   ``docs/dnn-ui.md`` with its public source;
 - no page object mentions a test hook (``data-testid``, ``data-test``, ``testId``) or the
   sandbox's own API;
+- no file the sandbox serves as a site (its static files and page templates, the committed
+  bundles included) holds a test hook: react-modal, inside DNN's own React library, would
+  render a ``data-testid`` when given a ``testId``, and ``build.mjs`` takes that hook out of it
+  as it bundles;
 - and the sandbox's DNN front end, About and the Add License form open, renders no test-hook
-  attribute at all: its third-party components carry a ``data-testid`` only when given a
-  ``testId`` (react-modal, inside DNN's own React library), which neither DNN nor the sandbox
-  gives, so no page object could find one to lean on.
+  attribute at all, so no page object could find one to lean on.
 """
 
 from __future__ import annotations
@@ -111,6 +113,33 @@ class TestTheSource:
             if TEST_HOOKS.search(line)
         ]
         assert not hits, hits
+
+
+SERVED = [
+    REPO / "src" / "dnn_runbook" / "sandbox" / "static",
+    REPO / "src" / "dnn_runbook" / "sandbox" / "templates",
+]
+
+
+def test_nothing_the_sandbox_serves_holds_a_test_hook() -> None:
+    """Every served file, bundles included: no ``data-testid``, ``data-test`` or ``testId``
+    (nor the sandbox's own API, which a page of Evoq's would not know)."""
+    files = [path for root in SERVED for path in sorted(root.rglob("*")) if path.is_file()]
+    assert any(path.name == "licensing-bundle.js" for path in files)
+    hits = [
+        f"{path.relative_to(REPO)}: {match.group(0)!r}"
+        for path in files
+        for match in TEST_HOOKS.finditer(path.read_bytes().decode("utf-8", "replace"))
+    ]
+    assert not hits, hits
+
+
+def test_the_bundle_build_takes_react_modals_test_hook_out() -> None:
+    """build.mjs removes react-modal's ``data-testid``/``testId`` as it bundles, and fails
+    if it cannot find them, rather than letting a new react-modal bring them back."""
+    build = (REPO / "src" / "dnn_runbook" / "sandbox" / "frontend" / "build.mjs").read_text()
+    assert "plugins: [noTestHooks]" in build
+    assert "react-modal's testId hook) and found none" in build
 
 
 @pytest.mark.e2e

@@ -42,6 +42,30 @@ export function sourceHash() {
 const hash = sourceHash();
 const banner = `/*! dnn-runbook sandbox front end, built by src/dnn_runbook/sandbox/frontend/build.mjs from sources sha256:${hash} with esbuild ${esbuild.version}. Do not edit: change the sources and run 'make frontend'. Third-party code inside: see THIRD-PARTY-NOTICES.txt. */`;
 
+// react-modal (inside DNN's React library) renders a `data-testid` attribute when given a
+// `testId` prop. Neither DNN nor the sandbox gives one, but a test hook has no place in what
+// the sandbox serves as Evoq's front end: the attribute and its prop type are taken out of
+// react-modal's ModalPortal as it is bundled, and the build fails if they are not found (a new
+// react-modal would need this looked at again). Nothing else of react-modal changes.
+const TEST_HOOKS = [
+  [/,\s*\{\s*"data-testid":\s*this\.props\.testId\s*\}\)/, ")"],
+  [/,\s*testId:\s*_propTypes2\.default\.string\s*\n\}/, "\n}"],
+];
+const noTestHooks = {
+  name: "no-test-hooks",
+  setup(build) {
+    build.onLoad({ filter: /react-modal[\\/]lib[\\/]components[\\/]ModalPortal\.js$/ }, (args) => {
+      let contents = readFileSync(args.path, "utf8");
+      for (const [pattern, replacement] of TEST_HOOKS) {
+        if (!pattern.test(contents)) throw new Error(`${args.path}: expected ${pattern} (react-modal's testId hook) and found none`);
+        contents = contents.replace(pattern, replacement);
+      }
+      if (/testid/i.test(contents)) throw new Error(`${args.path}: a testId hook is left after removing it`);
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   minify: true,
@@ -56,6 +80,7 @@ const common = {
   jsx: "transform",
   metafile: true,
   logLevel: "warning",
+  plugins: [noTestHooks],
 };
 
 const bundles = [
