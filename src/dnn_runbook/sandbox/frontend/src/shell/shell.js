@@ -23,6 +23,11 @@
  */
 import $ from "jquery";
 
+// DNN's shell loads its jQuery (scripts/contrib/jquery.js, 3.2.1) through RequireJS, and
+// jQuery's own wrapper then sets window.jQuery and window.$ in the bar's document too, as on
+// any page: bundled here, it would not, so it is set as DNN's leaves it.
+window.jQuery = window.$ = $;
+
 var MENU_WIDTH = 80;
 var PANEL_WIDTH = 860;
 var HOVER_SHOW_DELAY = 50;
