@@ -22,6 +22,7 @@ the server answered, and the caller decides whether that is good enough.
 from pages.about import AboutPage, NotificationHook
 from pages.activation_request import ActivationKeyRequestPage
 from pages.add_license import AddLicenseForm, ManualActivationPage
+from pages.animations import skip_animations
 from pages.confirmation import ConfirmationDialog
 from pages.inventory import PanelInventory, inventory, row_cells
 from pages.license_table import LicenseRow, mask_invoice, parse_expiry
@@ -65,4 +66,5 @@ __all__ = [
     "parse_expiry",
     "redact",
     "row_cells",
+    "skip_animations",
 ]

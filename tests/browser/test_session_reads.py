@@ -102,3 +102,17 @@ def test_fresh_age_counts_from_a_fresh_load_until_the_page_is_handed_out_to_act_
         assert session.fresh_age() is not None
     finally:
         session.close()
+
+
+def test_a_sessions_persona_bar_does_not_animate(browser: Browser, reads_sandbox: Sandbox) -> None:
+    """A run's tabs have the bar's animations off (pages.skip_animations), in the first
+    document of the bar and in every one a fresh read loads."""
+    session = _session(browser, reads_sandbox, "old")
+    fx_off = "() => Boolean(window.jQuery && window.jQuery.fx.off)"
+    try:
+        for _ in range(2):
+            session.about(reload=True)
+            bar = session.page.frame_locator("iframe#personaBar-iframe").locator("body")
+            assert bar.evaluate(fx_off) is True
+    finally:
+        session.close()

@@ -3,7 +3,8 @@
 Opt-in: set ``DNN_RUNBOOK_PERSONA_BAR_DIR`` to a copy of ``DesktopModules/admin/Dnn.PersonaBar/``
 from a DNN install (``index.html``, ``scripts/``, ``css/``, ...) and the sandbox serves that
 shell instead of its own (``Sandbox.start(persona_bar_dir=...)``), with the sandbox's About
-panel loaded into it as a module. Nothing of DNN's is in this repository, so CI, which has no
+panel loaded into it as a module. Every test runs twice: with the shell's animations, as a
+person sees them, and with them turned off (``pages.skip_animations``), as a run sees them. Nothing of DNN's is in this repository, so CI, which has no
 such folder, skips this module; see the README's "Your own Persona Bar shell".
 """
 
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from dnn_runbook.exceptions import AboutNotAvailableError
-from pages import LicenseType, LoginPage, OutcomeKind, SitePage
+from pages import LicenseType, LoginPage, OutcomeKind, SitePage, skip_animations
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -63,6 +64,15 @@ EVOQ_91_SETTINGS = [
 ]
 
 
+@pytest.fixture(autouse=True, params=["animated", "no-animations"])
+def animations(request: pytest.FixtureRequest, page: Page) -> str:
+    """Each test with the shell's jQuery animations, then without them, in ``page``'s
+    context (tabs the test opens there too)."""
+    if request.param == "no-animations":
+        skip_animations(page.context)
+    return str(request.param)
+
+
 @pytest.fixture
 def real_shell(sandbox_factory: Callable[..., Sandbox]) -> Callable[..., Sandbox]:
     """Sandboxes that serve the Persona Bar folder named by the environment."""
@@ -86,6 +96,19 @@ class TestPersonaBar:
         scripts = frame.locator("script[src]").evaluate_all("(s) => s.map((e) => e.src)")
         assert not any("scripts/shell.js" in src for src in scripts), scripts
         assert any("require.js" in src for src in scripts), scripts
+
+    def test_the_shells_own_jquery_is_the_one_turned_off(
+        self, page: Page, real_shell: Callable[..., Sandbox], animations: str
+    ) -> None:
+        """DNN's shell loads jQuery through RequireJS, which sets window.jQuery in the bar's
+        document: skip_animations turns that jQuery's animations off, and nothing else."""
+        sandbox = real_shell()
+        _log_in(page, sandbox.old).persona_bar.wait_until_ready()
+        bar = page.frame_locator("iframe#personaBar-iframe").locator("body")
+        fx_off = "() => Boolean(window.jQuery && window.jQuery.fx.off)"
+        assert bar.evaluate("() => typeof window.jQuery") == "function"
+        assert bar.evaluate(fx_off) is (animations == "no-animations")
+        assert page.evaluate(fx_off) is False, "the site page around the bar is left alone"
 
     def test_settings_menu_then_about_then_close(
         self, page: Page, real_shell: Callable[..., Sandbox]

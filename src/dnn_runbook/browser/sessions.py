@@ -31,6 +31,7 @@ from pages import (
     PendingLogin,
     PendingReload,
     SitePage,
+    skip_animations,
 )
 
 if TYPE_CHECKING:
@@ -87,6 +88,9 @@ class ServerSession:
             ignore_https_errors=not spec.tls_verify or spec.tls_ca is not None,
         )
         self.context.set_default_timeout(timeout_ms)
+        # The Persona Bar's panel animations only delay each fresh read by about 0.4 s; the
+        # waits are for the same signals with or without them (pages/animations.py).
+        skip_animations(self.context)
         self.tracing = trace
         if trace:
             # No screenshots: pixels cannot be scrubbed of secrets; the DOM snapshots can.
